@@ -1,0 +1,49 @@
+# The two commands a new user needs: `make run` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+DEMO_PASSWORD ?= clinic-demo
+export DEMO_PASSWORD
+
+.PHONY: run test lint format check-migrations deps deps-dev
+
+# Stamp files make a second `make run` skip the installs unless the pins changed.
+$(VENV)/.runtime: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+deps: $(VENV)/.runtime node_modules/.installed
+deps-dev: $(VENV)/.dev node_modules/.installed
+
+run: deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo ""
+	@echo "  Clinic records: http://127.0.0.1:$(PORT)/"
+	@echo "  Demo logins (password: $(DEMO_PASSWORD)): reception, therapist, admin"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: deps-dev
+	$(PY) -m pytest
+
+lint: deps-dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: deps-dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check-migrations: deps
+	$(PY) manage.py makemigrations --check --dry-run

@@ -1,0 +1,46 @@
+from functools import update_wrapper
+
+from django.contrib import admin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.urls import reverse
+
+from clinic import roles
+
+REFUSAL = "The back office is for clinic admins only."
+
+
+class ClinicAdminSite(admin.AdminSite):
+    """The back office. Only clinic admins enter; everyone signs in on the app's own page."""
+
+    site_header = "Clinic records — back office"
+    site_title = "Clinic back office"
+    index_title = "Records, catalogues and users"
+    site_url = "/"
+
+    def has_permission(self, request):
+        # Membership of the Clinic admin group decides, not the is_staff flag, so that
+        # giving someone the role is the one step that opens the back office.
+        return roles.is_clinic_admin(request.user)
+
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def only_clinic_admins(request, *args, **kwargs):
+            # Django's admin would send everyone else to its own login form; staff sign in on
+            # the app's login page, and a signed-in user without the role gets a plain 403.
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not self.has_permission(request):
+                raise PermissionDenied(REFUSAL)
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(only_clinic_admins, inner)
+
+    def login(self, request, extra_context=None):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
+        if self.has_permission(request):
+            return redirect("admin:index")
+        raise PermissionDenied(REFUSAL)

@@ -1,0 +1,168 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.html import format_html
+
+from clinic import roles
+from clinic.models import Client, Condition, normalise_phone
+
+
+def therapists():
+    return (
+        get_user_model()
+        .objects.filter(groups__name=roles.THERAPIST, is_active=True)
+        .order_by("last_name", "first_name", "username")
+    )
+
+
+class TherapistChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class ClientForm(forms.ModelForm):
+    primary_therapist = TherapistChoiceField(queryset=therapists(), required=False)
+
+    class Meta:
+        model = Client
+        fields = [
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "sex",
+            "phone",
+            "email",
+            "address",
+            "occupation",
+            "activity_level",
+            "complaint",
+            "conditions",
+            "primary_therapist",
+        ]
+        widgets = {
+            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "conditions": forms.CheckboxSelectMultiple,
+            "complaint": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {"phone": "With country code, e.g. +7 916 123-45-67."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Retired conditions are not offered, but one already on this client stays visible.
+        in_use = Q(is_active=True)
+        if self.instance.pk:
+            in_use |= Q(clients=self.instance)
+        self.fields["conditions"].queryset = Condition.objects.filter(in_use).distinct()
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("first_name"), Column("last_name")),
+            Row(Column("date_of_birth"), Column("sex")),
+            Row(Column("phone"), Column("email")),
+            "address",
+            Row(Column("occupation"), Column("activity_level")),
+            Field("complaint"),
+            "conditions",
+            "primary_therapist",
+            Submit("save", "Save client"),
+        )
+
+    def clean_first_name(self):
+        return self.cleaned_data["first_name"].strip()
+
+    def clean_last_name(self):
+        return self.cleaned_data["last_name"].strip()
+
+    def clean_phone(self):
+        return normalise_phone(self.cleaned_data["phone"])
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last, born = (cleaned.get(f) for f in ("first_name", "last_name", "date_of_birth"))
+        if first and last and born:
+            existing = (
+                Client.objects.same_person(first_name=first, last_name=last, date_of_birth=born)
+                .exclude(pk=self.instance.pk)
+                .first()
+            )
+            if existing:
+                # On the date field, so that the model's own unique check is skipped and the
+                # person reads one message that takes them to the record they may be looking for.
+                self.add_error(
+                    "date_of_birth",
+                    ValidationError(
+                        format_html(
+                            "A client with this name and date of birth is already registered: "
+                            '<a href="{}">{}</a>. Open that record instead of adding a new one.',
+                            existing.get_absolute_url(),
+                            existing,
+                        ),
+                        code="duplicate_client",
+                    ),
+                )
+        return cleaned
+
+
+class ClientFilterForm(forms.Form):
+    """The search, filters and sort order of the client list, read from the query string."""
+
+    STATUS_CHOICES = [("active", "Active"), ("archived", "Archived"), ("all", "All")]
+    SORT_CHOICES = [
+        ("name", "Name"),
+        ("record", "Record number"),
+        ("born", "Date of birth"),
+        ("newest", "Newest first"),
+    ]
+    ORDERINGS = {
+        "name": ("last_name", "first_name", "record_number"),
+        "record": ("record_number",),
+        "born": ("date_of_birth", "last_name"),
+        "newest": ("-created_at", "-pk"),
+    }
+
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=100,
+        help_text="Name, record number, phone or date of birth (YYYY-MM-DD or DD.MM.YYYY).",
+    )
+    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
+    therapist = TherapistChoiceField(queryset=therapists(), required=False, empty_label="Any")
+    condition = forms.ModelChoiceField(
+        queryset=Condition.objects.all(), required=False, empty_label="Any"
+    )
+    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(
+                Column("q", css_class="col-md-4"),
+                Column("status", css_class="col-md-2"),
+                Column("therapist", css_class="col-md-2"),
+                Column("condition", css_class="col-md-2"),
+                Column("sort", css_class="col-md-2"),
+            ),
+            Submit("search", "Search", css_class="btn-primary"),
+        )
+
+    def filter(self, clients):
+        """Apply what validated; a field with an error is left out and its message is shown."""
+        self.is_valid()
+        chosen = self.cleaned_data
+        status = chosen.get("status") or "active"
+        if status == "active":
+            clients = clients.active()
+        elif status == "archived":
+            clients = clients.archived()
+        clients = clients.search(chosen.get("q"))
+        if chosen.get("therapist"):
+            clients = clients.filter(primary_therapist=chosen["therapist"])
+        if chosen.get("condition"):
+            clients = clients.filter(conditions=chosen["condition"])
+        return clients.order_by(*self.ORDERINGS[chosen.get("sort") or "name"])

@@ -1,0 +1,67 @@
+"""Reading django-simple-history records as a change log a person can follow."""
+
+from dataclasses import dataclass
+
+from simple_history.utils import get_m2m_reverse_field_name
+
+
+@dataclass
+class Change:
+    version: object
+    fields: list
+
+
+def m2m_row_accessors(history_model):
+    """For each tracked many-to-many field, the accessor of its rows on a historical record
+    (conditions -> historicalclient_conditions_set), so a page can prefetch them."""
+    rows_of = {
+        rel.related_model._meta.model_name: rel.get_accessor_name()
+        for rel in history_model._meta.related_objects
+    }
+    return {
+        field.name: rows_of[f"{history_model._meta.model_name}_{field.name}"]
+        for field in history_model._history_m2m_fields
+    }
+
+
+def versions_of(record):
+    """A record's past versions, newest first, with what a change log reads already fetched."""
+    accessors = m2m_row_accessors(record.history.model)
+    return (
+        record.history.select_related("history_user")
+        .prefetch_related(*accessors.values())
+        .order_by("-history_date", "-pk")
+    )
+
+
+def change_log(versions):
+    """Each version (newest first) with the names of the fields it changed.
+
+    Many-to-many fields are compared on the prefetched rows of `versions_of`, so the log
+    costs no query per version. The oldest version shown has no field list when its
+    predecessor is not among `versions`.
+    """
+    versions = list(versions)
+    log = []
+    for newer, older in zip(versions, [*versions[1:], None], strict=True):
+        fields = []
+        if older is not None and newer.history_type == "~":
+            fields = changed_fields(newer, older)
+        log.append(Change(version=newer, fields=fields))
+    return log
+
+
+def changed_fields(newer, older):
+    model = newer.instance_type
+    accessors = m2m_row_accessors(type(newer))
+    delta = newer.diff_against(older, excluded_fields=list(accessors))
+    names = [change.field for change in delta.changes]
+    for name, accessor in accessors.items():
+        target = get_m2m_reverse_field_name(model._meta.get_field(name))
+        if m2m_ids(newer, accessor, target) != m2m_ids(older, accessor, target):
+            names.append(name)
+    return [str(model._meta.get_field(name).verbose_name) for name in names]
+
+
+def m2m_ids(version, accessor, target):
+    return {getattr(row, f"{target}_id") for row in getattr(version, accessor).all()}

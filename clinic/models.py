@@ -1,0 +1,246 @@
+import datetime
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic import roles
+
+EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
+
+# Stored phone numbers are normalised: an optional leading + and 7 to 15 digits (E.164 length).
+phone_validator = RegexValidator(
+    r"^\+?\d{7,15}$",
+    "Enter a phone number of 7 to 15 digits, optionally starting with +, e.g. +7 916 123-45-67.",
+    code="invalid_phone",
+)
+PHONE_SEPARATORS = re.compile(r"[\s()\-.]")
+
+
+def normalise_phone(value):
+    """'+7 (916) 123-45-67' -> '+79161234567'; anything else is left for the validator to refuse."""
+    return PHONE_SEPARATORS.sub("", value or "")
+
+
+class RecordCounter(models.Model):
+    """The last number handed out in a series of human-readable record numbers."""
+
+    series = models.CharField(max_length=30, primary_key=True)
+    last = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.series}: {self.last}"
+
+    @classmethod
+    def take(cls, series, count=1):
+        """Reserve `count` consecutive numbers of a series and return them as a range.
+
+        The UPDATE locks the counter row until the surrounding transaction ends, so two
+        receptionists registering clients at the same moment never get the same number.
+        """
+        with transaction.atomic():
+            cls.objects.filter(series=series).update(last=F("last") + count)
+            last = cls.objects.get(series=series).last
+        return range(last - count + 1, last + 1)
+
+
+class Condition(models.Model):
+    """A condition the clinic treats (catalogue, extended by clinic admins)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    icd10 = models.CharField("ICD-10 code", max_length=10, blank=True)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    is_active = models.BooleanField(
+        "in use",
+        default=True,
+        help_text="Retired conditions stay on the clients who have them but are no longer offered.",
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ClientQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def same_person(self, *, first_name, last_name, date_of_birth):
+        return self.filter(
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+
+    def search(self, query):
+        """Clients matching a name, a record number, a phone number or a date of birth.
+
+        Every word of a name query must match a first name, a last name or a record number,
+        so "anna petrova" finds Anna Petrova and not every Anna.
+        """
+        query = (query or "").strip()
+        if not query:
+            return self
+        born = parse_birth_date(query)
+        if born:
+            return self.filter(date_of_birth=born)
+        digits = normalise_phone(query).lstrip("+")
+        if digits.isdigit():
+            return self.filter(Q(phone__contains=digits) | Q(record_number__icontains=digits))
+        clients = self
+        for word in query.split():
+            clients = clients.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(record_number__iexact=word)
+            )
+        return clients
+
+
+def parse_birth_date(text):
+    """A date typed in a search box: 1968-04-21, 21.04.1968 or 21/04/1968; otherwise None."""
+    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            return datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    return None
+
+
+class Client(models.Model):
+    """A person treated at the clinic. Archived, never deleted, from the staff pages."""
+
+    class Sex(models.TextChoices):
+        FEMALE = "female", "Female"
+        MALE = "male", "Male"
+        OTHER = "other", "Other"
+        UNKNOWN = "unknown", "Not stated"
+
+    class ActivityLevel(models.TextChoices):
+        SEDENTARY = "sedentary", "Sedentary (mostly sitting)"
+        LIGHT = "light", "Lightly active"
+        ACTIVE = "active", "Active"
+        HEAVY = "heavy", "Heavy physical work"
+
+    RECORD_SERIES = "client"
+
+    record_number = models.CharField(max_length=20, unique=True, editable=False)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    phone = models.CharField(max_length=16, validators=[phone_validator])
+    email = models.EmailField(blank=True)
+    address = models.CharField(max_length=255, blank=True)
+    occupation = models.CharField(max_length=100, blank=True)
+    activity_level = models.CharField(max_length=10, choices=ActivityLevel.choices, blank=True)
+    complaint = models.TextField(
+        "presenting complaint", blank=True, help_text="In the client's own words."
+    )
+    conditions = models.ManyToManyField(
+        Condition, blank=True, related_name="clients", help_text="Conditions being treated."
+    )
+    primary_therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="primary_clients",
+        limit_choices_to={"groups__name": roles.THERAPIST, "is_active": True},
+    )
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(m2m_fields=[conditions])
+    objects = ClientQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name", "record_number"]
+        permissions = [("archive_client", "Can archive and restore clients")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("last_name"),
+                Lower("first_name"),
+                "date_of_birth",
+                name="clinic_client_one_record_per_person",
+                violation_error_message=(
+                    "A client with this name and date of birth is already registered."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(date_of_birth__gte=EARLIEST_BIRTH_DATE),
+                name="clinic_client_born_after_1900",
+                violation_error_message="Enter a date of birth after 1 January 1900.",
+            ),
+        ]
+        indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["phone"])]
+
+    def __str__(self):
+        return f"{self.full_name} ({self.record_number})"
+
+    def get_absolute_url(self):
+        return reverse("clinic:client_detail", args=[self.pk])
+
+    @property
+    def full_name(self):
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    def clean(self):
+        today = timezone.localdate()
+        if self.date_of_birth and self.date_of_birth > today:
+            raise ValidationError(
+                {
+                    "date_of_birth": ValidationError(
+                        "The date of birth is in the future; enter the date the client was born.",
+                        code="born_in_future",
+                    )
+                }
+            )
+        if self.date_of_birth and self.date_of_birth < EARLIEST_BIRTH_DATE:
+            raise ValidationError(
+                {
+                    "date_of_birth": ValidationError(
+                        "Enter a date of birth after 1 January 1900.", code="born_before_1900"
+                    )
+                }
+            )
+
+    def assign_record_number(self):
+        (number,) = RecordCounter.take(self.RECORD_SERIES)
+        self.record_number = format_record_number(number)
+
+    def archive(self):
+        self.archived_at = timezone.now()
+        self.save(update_fields=["archived_at", "updated_at"])
+
+    def restore(self):
+        self.archived_at = None
+        self.save(update_fields=["archived_at", "updated_at"])
+
+
+def format_record_number(number):
+    return f"C-{number:06d}"

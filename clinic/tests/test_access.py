@@ -1,0 +1,164 @@
+"""Who may open what: every URL of the app against every role, and a user with no role.
+
+The table must name every URL the project serves (outside the Django admin, which has one
+entry of its own): a new URL without an entry fails `test_every_url_is_in_the_matrix`.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+ANON, NO_ROLE, RECEPTION, THERAPIST, ADMIN = "anon", "no_role", "reception", "therapist", "admin"
+LOGIN = "login"  # an anonymous request sent to the login page
+
+# url name, needs a client id, method, expected status per role
+MATRIX = [
+    (
+        "clinic:home",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "clinic:client_list",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "clinic:client_create",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 403, ADMIN: 200},
+    ),
+    (
+        "clinic:client_detail",
+        True,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "clinic:client_edit",
+        True,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "clinic:client_archive",
+        True,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 302, THERAPIST: 403, ADMIN: 302},
+    ),
+    (
+        "clinic:client_restore",
+        True,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 302, THERAPIST: 403, ADMIN: 302},
+    ),
+    ("login", False, "get", {ANON: 200, NO_ROLE: 302, RECEPTION: 302, THERAPIST: 302, ADMIN: 302}),
+    (
+        "logout",
+        False,
+        "post",
+        {ANON: 302, NO_ROLE: 302, RECEPTION: 302, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        "password_change",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 200, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "password_change_done",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 200, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "healthz",
+        False,
+        "get",
+        {ANON: 200, NO_ROLE: 200, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "admin:index",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
+    ),
+    (
+        "admin:clinic_client_changelist",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
+    ),
+]
+
+CASES = [
+    pytest.param(name, with_id, method, role, expected, id=f"{name}-{role}")
+    for name, with_id, method, by_role in MATRIX
+    for role, expected in by_role.items()
+]
+
+
+def url_names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace])) or None
+            if inner != "admin":  # the admin is checked through its own entries above
+                yield from url_names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield ":".join(filter(None, [namespace, pattern.name]))
+
+
+def test_every_url_is_in_the_matrix():
+    served = set(url_names(get_resolver().url_patterns))
+    listed = {name for name, *_ in MATRIX if not name.startswith("admin:")}
+    assert served == listed
+
+
+@pytest.fixture
+def users(reception, therapist, clinic_admin, no_role):
+    return {NO_ROLE: no_role, RECEPTION: reception, THERAPIST: therapist, ADMIN: clinic_admin}
+
+
+@pytest.mark.parametrize(("name", "with_id", "method", "role", "expected"), CASES)
+def test_each_role_gets_exactly_what_it_may(
+    client, users, client_record, name, with_id, method, role, expected
+):
+    if role != ANON:
+        client.force_login(users[role])
+    url = reverse(name, args=[client_record.pk] if with_id else [])
+    response = getattr(client, method)(url, follow=expected == LOGIN)
+    if expected == LOGIN:
+        # The admin passes through its own login URL first, which sends staff to the app's.
+        last_url, status = response.redirect_chain[-1]
+        assert status == 302
+        assert last_url.startswith(reverse("login") + "?next=")
+        assert response.status_code == 200
+    else:
+        assert response.status_code == expected
+
+
+def test_a_user_without_a_role_is_told_so_and_sees_no_client_data(client, no_role, client_record):
+    client.force_login(no_role)
+    for url in (reverse("clinic:client_list"), client_record.get_absolute_url()):
+        response = client.get(url)
+        assert response.status_code == 403
+        page = response.content.decode()
+        assert "no role yet" in page
+        assert client_record.last_name not in page
+        assert client_record.record_number not in page
+
+
+def test_a_missing_client_is_404_for_a_role_and_403_without_one(client, reception, no_role):
+    url = reverse("clinic:client_detail", args=[999999])
+    client.force_login(reception)
+    assert client.get(url).status_code == 404
+    client.force_login(no_role)
+    assert client.get(url).status_code == 403
+
+
+def test_archive_and_restore_refuse_get(client, reception, client_record):
+    client.force_login(reception)
+    assert client.get(reverse("clinic:client_archive", args=[client_record.pk])).status_code == 405
+    assert client.get(reverse("clinic:client_restore", args=[client_record.pk])).status_code == 405

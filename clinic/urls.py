@@ -1,0 +1,35 @@
+"""The project's URLs. The clinic's own pages are namespaced `clinic:`."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from clinic import views
+
+clinic_patterns = [
+    path("", views.home, name="home"),
+    path("clients/", views.ClientListView.as_view(), name="client_list"),
+    path("clients/new/", views.ClientCreateView.as_view(), name="client_create"),
+    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
+    path("clients/<int:pk>/edit/", views.ClientUpdateView.as_view(), name="client_edit"),
+    path("clients/<int:pk>/archive/", views.client_archive, name="client_archive"),
+    path("clients/<int:pk>/restore/", views.client_restore, name="client_restore"),
+]
+
+account_patterns = [
+    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+]
+
+urlpatterns = [
+    path("", include((clinic_patterns, "clinic"))),
+    path("accounts/", include(account_patterns)),
+    path("admin/", admin.site.urls),
+    path("healthz", views.healthz, name="healthz"),
+]

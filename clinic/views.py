@@ -1,0 +1,134 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required, permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import CreateView, ListView, UpdateView
+
+from clinic.forms import ClientFilterForm, ClientForm
+from clinic.lib.access import client_for
+from clinic.lib.history import change_log, versions_of
+from clinic.models import Client
+from clinic.services import register_client
+
+# How many past versions the client's page lists; the back office shows them all.
+HISTORY_ON_PAGE = 10
+
+
+@permission_required("clinic.view_client", raise_exception=True)
+def home(request):
+    recent = Client.objects.active().select_related("primary_therapist").order_by("-created_at")
+    return render(
+        request,
+        "clinic/home.html",
+        {"recent_clients": recent[:10], "search_form": ClientFilterForm()},
+    )
+
+
+class ClientListView(PermissionRequiredMixin, ListView):
+    permission_required = "clinic.view_client"
+    raise_exception = True
+    template_name = "clinic/client_list.html"
+    context_object_name = "clients"
+    paginate_by = settings.CLINIC_CLIENT_PAGE_SIZE
+
+    def get_queryset(self):
+        self.filter_form = ClientFilterForm(self.request.GET)
+        clients = Client.objects.select_related("primary_therapist").prefetch_related("conditions")
+        return self.filter_form.filter(clients)
+
+    def get_context_data(self, **kwargs):
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form, query_without_page=query.urlencode(), **kwargs
+        )
+
+
+class ClientCreateView(PermissionRequiredMixin, CreateView):
+    permission_required = "clinic.add_client"
+    raise_exception = True
+    form_class = ClientForm
+    template_name = "clinic/client_form.html"
+
+    def form_valid(self, form):
+        client = form.save(commit=False)
+        self.object = register_client(
+            client=client, conditions=form.cleaned_data["conditions"], by=self.request.user
+        )
+        messages.success(self.request, f"{client} registered.")
+        return redirect(self.object)
+
+
+class ClientUpdateView(UpdateView):
+    form_class = ClientForm
+    template_name = "clinic/client_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.client = client_for(request, kwargs["pk"], "clinic.change_client")
+        if self.client.is_archived:
+            messages.error(request, "This client is archived. Restore the record to edit it.")
+            return redirect(self.client)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return self.client
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        messages.success(self.request, f"{self.object} saved.")
+        return response
+
+
+def client_detail(request, pk):
+    client = client_for(request, pk)
+    versions = versions_of(client)
+    return render(
+        request,
+        "clinic/client_detail.html",
+        {
+            "client": client,
+            "conditions": client.conditions.all(),
+            "changes": change_log(versions[: HISTORY_ON_PAGE + 1])[:HISTORY_ON_PAGE],
+        },
+    )
+
+
+@require_POST
+def client_archive(request, pk):
+    client = client_for(request, pk, "clinic.archive_client")
+    if client.is_archived:
+        messages.info(request, f"{client} was already archived.")
+    else:
+        client.archive()
+        messages.success(request, f"{client} archived. The record is kept and can be restored.")
+    return redirect(client)
+
+
+@require_POST
+def client_restore(request, pk):
+    client = client_for(request, pk, "clinic.archive_client")
+    if client.is_archived:
+        client.restore()
+        messages.success(request, f"{client} restored to the active clients.")
+    else:
+        messages.info(request, f"{client} is not archived.")
+    return redirect(client)
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database answers, 503 when it does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})

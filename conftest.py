@@ -1,0 +1,46 @@
+"""Fixtures shared by every app's tests: one user per role, and one without a role."""
+
+import pytest
+from django.contrib.auth.models import Group
+
+from clinic import roles
+from clinic.tests.factories import ClientFactory, UserFactory
+
+
+def user_with_role(username, role):
+    user = UserFactory(username=username)
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def reception(db):
+    return user_with_role("reception", roles.RECEPTION)
+
+
+@pytest.fixture
+def therapist(db):
+    return user_with_role("therapist", roles.THERAPIST)
+
+
+@pytest.fixture
+def clinic_admin(db):
+    return user_with_role("clinic-admin", roles.CLINIC_ADMIN)
+
+
+@pytest.fixture
+def no_role(db):
+    return user_with_role("no-role", None)
+
+
+@pytest.fixture
+def client_record(db, reception):
+    """A registered client (named so as not to shadow pytest-django's HTTP `client`)."""
+    return ClientFactory(registered_by=reception)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing is deliberately slow; the tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
