@@ -24,6 +24,8 @@ class TherapistChoiceField(forms.ModelChoiceField):
 
 
 class ClientForm(forms.ModelForm):
+    # Longer than the stored number: spaces, dashes and brackets are typed, then dropped.
+    phone = forms.CharField(max_length=30, help_text="With country code, e.g. +7 916 123-45-67.")
     primary_therapist = TherapistChoiceField(queryset=therapists(), required=False)
 
     class Meta:
@@ -47,7 +49,6 @@ class ClientForm(forms.ModelForm):
             "conditions": forms.CheckboxSelectMultiple,
             "complaint": forms.Textarea(attrs={"rows": 3}),
         }
-        help_texts = {"phone": "With country code, e.g. +7 916 123-45-67."}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

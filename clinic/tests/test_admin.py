@@ -1,0 +1,63 @@
+import pytest
+from django.urls import reverse
+
+from clinic.models import Client, Condition
+
+
+@pytest.fixture
+def admin_client_(client, clinic_admin):
+    client.force_login(clinic_admin)
+    return client
+
+
+def test_clinic_admin_sees_the_client_list_change_page_and_history(admin_client_, client_record):
+    changelist = admin_client_.get(
+        reverse("admin:clinic_client_changelist"), {"q": client_record.last_name}
+    )
+    assert client_record.record_number in changelist.content.decode()
+    change = admin_client_.get(reverse("admin:clinic_client_change", args=[client_record.pk]))
+    assert change.status_code == 200
+    history = admin_client_.get(reverse("admin:clinic_client_history", args=[client_record.pk]))
+    assert history.status_code == 200
+    assert "reception" in history.content.decode()
+
+
+def test_adding_a_client_in_the_admin_assigns_the_record_number(admin_client_, clinic_admin):
+    hernia = Condition.objects.get(icd10="M51")
+    response = admin_client_.post(
+        reverse("admin:clinic_client_add"),
+        {
+            "first_name": "Vera",
+            "last_name": "Guseva",
+            "date_of_birth": "1977-03-03",
+            "sex": "female",
+            "phone": "+79160000001",
+            "conditions": [hernia.pk],
+        },
+    )
+    assert response.status_code == 302
+    added = Client.objects.get(first_name="Vera")
+    assert added.record_number == "C-000001"
+    assert added.created_by == clinic_admin
+    assert list(added.conditions.all()) == [hernia]
+
+
+def test_clients_cannot_be_deleted_in_the_back_office(admin_client_, client_record):
+    response = admin_client_.get(reverse("admin:clinic_client_delete", args=[client_record.pk]))
+    assert response.status_code == 403
+    assert Client.objects.filter(pk=client_record.pk).exists()
+
+
+def test_the_archive_action_archives_without_deleting(admin_client_, client_record):
+    admin_client_.post(
+        reverse("admin:clinic_client_changelist"),
+        {"action": "archive_clients", "_selected_action": [client_record.pk]},
+    )
+    client_record.refresh_from_db()
+    assert client_record.is_archived
+
+
+def test_the_admin_login_form_sends_staff_to_the_app_login(client):
+    response = client.get(reverse("admin:login"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))

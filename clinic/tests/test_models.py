@@ -1,0 +1,42 @@
+import datetime
+
+import pytest
+from django.db import IntegrityError
+
+from clinic.models import Client, RecordCounter, parse_birth_date
+from clinic.tests.factories import ClientFactory
+
+
+@pytest.mark.django_db
+def test_the_database_itself_refuses_a_second_record_for_the_same_person():
+    ClientFactory(first_name="Anna", last_name="Petrova", date_of_birth=datetime.date(1968, 4, 21))
+    with pytest.raises(IntegrityError):
+        ClientFactory(
+            first_name="ANNA", last_name="petrova", date_of_birth=datetime.date(1968, 4, 21)
+        )
+
+
+@pytest.mark.django_db
+def test_the_database_itself_refuses_a_birth_date_before_1900():
+    with pytest.raises(IntegrityError):
+        ClientFactory(date_of_birth=datetime.date(1899, 12, 31))
+
+
+@pytest.mark.django_db
+def test_record_numbers_are_taken_in_blocks_without_gaps_or_repeats():
+    assert list(RecordCounter.take(Client.RECORD_SERIES, 3)) == [1, 2, 3]
+    assert list(RecordCounter.take(Client.RECORD_SERIES)) == [4]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1968-04-21", datetime.date(1968, 4, 21)),
+        ("21.04.1968", datetime.date(1968, 4, 21)),
+        ("21/04/1968", datetime.date(1968, 4, 21)),
+        ("31.02.1968", None),
+        ("Petrova", None),
+    ],
+)
+def test_birth_dates_typed_in_a_search_box(text, expected):
+    assert parse_birth_date(text) == expected

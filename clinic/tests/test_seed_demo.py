@@ -1,0 +1,74 @@
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+
+from clinic import roles
+from clinic.models import Client
+
+
+@pytest.fixture(autouse=True)
+def local_use(settings):
+    # The test runner turns DEBUG off; seed_demo is meant for local use, where it is on.
+    settings.DEBUG = True
+
+
+def counts():
+    return {
+        "users": get_user_model().objects.count(),
+        "clients": Client.objects.count(),
+        "history": Client.history.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_running_it_twice_gives_the_same_counts():
+    call_command("seed_demo")
+    first = counts()
+    call_command("seed_demo")
+    assert counts() == first
+    assert first["clients"] > 0
+
+
+@pytest.mark.django_db
+def test_it_creates_one_demo_account_per_role_with_the_demo_password(monkeypatch):
+    monkeypatch.setenv("DEMO_PASSWORD", "another-demo-password")
+    call_command("seed_demo")
+    User = get_user_model()
+    for username, role in [
+        ("reception", roles.RECEPTION),
+        ("therapist", roles.THERAPIST),
+        ("admin", roles.CLINIC_ADMIN),
+    ]:
+        user = User.objects.get(username=username)
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.check_password("another-demo-password")
+
+
+@pytest.mark.django_db
+def test_generated_clients_get_numbers_history_and_conditions(capsys):
+    call_command("seed_demo", clients=1500)
+    generated = Client.objects.filter(phone__startswith="+7900")
+    assert generated.count() == 1500
+    assert Client.history.filter(phone__startswith="+7900").count() == 1500
+    assert not generated.filter(conditions=None).exists()
+    assert Client.objects.values("record_number").distinct().count() == Client.objects.count()
+    assert "1500/1500" in capsys.readouterr().out
+
+    call_command("seed_demo", clients=10)
+    assert generated.count() == 1510
+
+
+@pytest.mark.django_db
+def test_dry_run_stores_nothing():
+    call_command("seed_demo", clients=5, dry_run=True)
+    assert counts() == {"users": 0, "clients": 0, "history": 0}
+
+
+@pytest.mark.django_db
+def test_it_refuses_to_run_in_production_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="--force"):
+        call_command("seed_demo")
+    assert Client.objects.count() == 0
+    call_command("seed_demo", force=True)
+    assert Client.objects.count() > 0
