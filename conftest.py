@@ -44,3 +44,9 @@ def client_record(db, reception):
 def fast_password_hashing(settings):
     # Real hashing is deliberately slow; the tests create many users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path):
+    # Uploaded scans go to a folder of the test's own, never into the checkout.
+    settings.MEDIA_ROOT = tmp_path / "media"

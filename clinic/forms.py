@@ -1,5 +1,5 @@
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Field, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.html import format_html
 
 from clinic import roles
-from clinic.models import Client, Condition, normalise_phone
+from clinic.lib.scans import scan_format, validate_scan
+from clinic.models import Client, Condition, ReferralNote, normalise_phone
 
 
 def therapists():
@@ -167,3 +168,72 @@ class ClientFilterForm(forms.Form):
         if chosen.get("condition"):
             clients = clients.filter(conditions=chosen["condition"])
         return clients.order_by(*self.ORDERINGS[chosen.get("sort") or "name"])
+
+
+class ReferralNoteForm(forms.ModelForm):
+    class Meta:
+        model = ReferralNote
+        fields = [
+            "specialist_name",
+            "specialty",
+            "consult_date",
+            "diagnosis",
+            "icd10",
+            "stage",
+            "decision",
+            "restrictions",
+            "valid_until",
+            "scan",
+        ]
+        widgets = {
+            "consult_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "decision": forms.RadioSelect,
+            "restrictions": forms.Textarea(attrs={"rows": 2}),
+            "icd10": forms.TextInput(attrs={"list": "icd10-codes", "autocomplete": "off"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["valid_until"].required = False
+        self.helper = FormHelper()
+        self.helper.attrs = {"enctype": "multipart/form-data"}
+        self.helper.layout = Layout(
+            Row(Column("specialist_name"), Column("specialty"), Column("consult_date")),
+            Row(Column("diagnosis", css_class="col-md-8"), Column("icd10", css_class="col-md-4")),
+            HTML(
+                '<datalist id="icd10-codes"><option value="M42">Osteochondrosis</option>'
+                '<option value="M51">Disc disorders, hernia</option>'
+                '<option value="M41">Scoliosis</option><option value="M54">Back pain</option>'
+                "</datalist>"
+            ),
+            "stage",
+            "decision",
+            "restrictions",
+            "valid_until",
+            "scan",
+            Submit("save", "Save referral note"),
+        )
+
+    def clean_icd10(self):
+        return self.cleaned_data["icd10"].strip().upper()
+
+    def clean_specialist_name(self):
+        return self.cleaned_data["specialist_name"].strip()
+
+    def clean_scan(self):
+        scan = self.cleaned_data.get("scan")
+        if scan and hasattr(scan, "content_type"):  # a new upload, not the stored file
+            validate_scan(scan)
+            extension, _ = scan_format(scan.read(16))
+            scan.seek(0)
+            # Stored under the extension its content proves, not the one it was sent with.
+            scan.name = f"scan{extension}"
+        return scan
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("consult_date") and not cleaned.get("valid_until"):
+            self.instance.consult_date = cleaned["consult_date"]
+            cleaned["valid_until"] = self.instance.default_valid_until()
+        return cleaned

@@ -1,5 +1,7 @@
 import datetime
+import pathlib
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +22,12 @@ phone_validator = RegexValidator(
     r"^\+?\d{7,15}$",
     "Enter a phone number of 7 to 15 digits, optionally starting with +, e.g. +7 916 123-45-67.",
     code="invalid_phone",
+)
+icd10_validator = RegexValidator(
+    r"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$",
+    "Enter an ICD-10 code such as M42, M51.1 or M54.5 (capital letter, two digits, "
+    "optionally a dot and one or two digits).",
+    code="invalid_icd10",
 )
 PHONE_SEPARATORS = re.compile(r"[\s()\-.]")
 
@@ -244,3 +252,140 @@ class Client(models.Model):
 
 def format_record_number(number):
     return f"C-{number:06d}"
+
+
+def referral_scan_path(note, filename):
+    # A random name: the path never carries the client's name or diagnosis.
+    return f"referral-scans/{uuid.uuid4().hex}{pathlib.Path(filename).suffix.lower()}"
+
+
+class ReferralNoteQuerySet(models.QuerySet):
+    def on_or_before(self, day):
+        return self.filter(consult_date__lte=day)
+
+    def latest_first(self):
+        return self.order_by("-consult_date", "-created_at", "-pk")
+
+
+class ReferralNote(models.Model):
+    """A specialist's written opinion on whether manual therapy may be given at this stage."""
+
+    class Specialty(models.TextChoices):
+        VERTEBROLOGIST = "vertebrologist", "Vertebrologist"
+        NEUROLOGIST = "neurologist", "Neurologist"
+        ORTHOPAEDIST = "orthopaedist", "Orthopaedist"
+        GENERAL_PRACTITIONER = "gp", "General practitioner"
+        OTHER = "other", "Other specialist"
+
+    class Stage(models.TextChoices):
+        ACUTE = "acute", "Acute"
+        SUBACUTE = "subacute", "Subacute"
+        CHRONIC = "chronic", "Chronic"
+        REMISSION = "remission", "Remission"
+
+    class Decision(models.TextChoices):
+        CLEARED = "cleared", "Cleared for manual therapy"
+        CLEARED_WITH_RESTRICTIONS = "restricted", "Cleared with restrictions"
+        NOT_CLEARED = "not_cleared", "Not cleared"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referral_notes")
+    specialist_name = models.CharField(
+        max_length=150, help_text="As on the letter, e.g. Dr I. V. Petrov."
+    )
+    specialty = models.CharField(
+        max_length=20, choices=Specialty.choices, default=Specialty.VERTEBROLOGIST
+    )
+    consult_date = models.DateField()
+    diagnosis = models.CharField(max_length=255)
+    icd10 = models.CharField(
+        "ICD-10 code",
+        max_length=8,
+        blank=True,
+        validators=[icd10_validator],
+        help_text="Optional: M42 osteochondrosis, M51 disc disorders or hernia, "
+        "M41 scoliosis, M54 back pain.",
+    )
+    stage = models.CharField("stage of the disease", max_length=10, choices=Stage.choices)
+    decision = models.CharField(max_length=12, choices=Decision.choices)
+    restrictions = models.TextField(
+        blank=True, help_text="Required when cleared with restrictions: what must be avoided."
+    )
+    valid_until = models.DateField(
+        help_text="The last day the decision holds. Left empty: the consult date plus the "
+        "clinic's default."
+    )
+    scan = models.FileField(
+        "scan of the letter",
+        upload_to=referral_scan_path,
+        blank=True,
+        help_text="PDF, JPEG or PNG, at most 10 MB.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = ReferralNoteQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-consult_date", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision="restricted") | ~Q(restrictions=""),
+                name="clinic_referralnote_restrictions_stated",
+                violation_error_message="Write the restrictions the specialist set.",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_until__gte=F("consult_date")),
+                name="clinic_referralnote_valid_after_consult",
+                violation_error_message="The decision cannot end before the consult date.",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "consult_date"])]
+
+    def __str__(self):
+        return (
+            f"{self.specialist_name}, {self.consult_date:%d.%m.%Y}: {self.get_decision_display()}"
+        )
+
+    def get_absolute_url(self):
+        return reverse("clinic:referral_detail", args=[self.client_id, self.pk])
+
+    @property
+    def clears(self):
+        return self.decision in (self.Decision.CLEARED, self.Decision.CLEARED_WITH_RESTRICTIONS)
+
+    def clean(self):
+        errors = {}
+        if self.consult_date and self.consult_date > timezone.localdate():
+            errors["consult_date"] = ValidationError(
+                "The consult date is in the future; enter the day the specialist saw the client.",
+                code="consult_in_future",
+            )
+        if self.consult_date and self.valid_until and self.valid_until < self.consult_date:
+            errors["valid_until"] = ValidationError(
+                "The decision cannot end before the consult date (%(consult)s).",
+                code="valid_before_consult",
+                params={"consult": self.consult_date.strftime("%d.%m.%Y")},
+            )
+        if (
+            self.decision == self.Decision.CLEARED_WITH_RESTRICTIONS
+            and not self.restrictions.strip()
+        ):
+            errors["restrictions"] = ValidationError(
+                "Write the restrictions the specialist set, or choose another decision.",
+                code="restrictions_missing",
+            )
+        if self.decision == self.Decision.CLEARED and self.restrictions.strip():
+            errors["restrictions"] = ValidationError(
+                "The note has restrictions: choose 'Cleared with restrictions', "
+                "or empty this field.",
+                code="restrictions_without_decision",
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    def default_valid_until(self):
+        return self.consult_date + datetime.timedelta(days=settings.CLINIC_REFERRAL_VALID_DAYS)

@@ -156,6 +156,10 @@ STORAGES = {
     },
 }
 
+# Uploaded scans are medical data: kept outside the static files, never given a public URL,
+# and served only by a view that checks the user's role.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -183,3 +187,13 @@ LOGGING = {
 
 # The clinic's own settings.
 CLINIC_CLIENT_PAGE_SIZE = 25
+# How long a specialist's decision holds when the letter gives no date.
+CLINIC_REFERRAL_VALID_DAYS = env_int("CLINIC_REFERRAL_VALID_DAYS", 90)
+# How long a contraindication screening holds.
+CLINIC_SCREENING_VALID_DAYS = env_int("CLINIC_SCREENING_VALID_DAYS", 14)
+# A blood pressure at or above either limit counts as hypertension.
+CLINIC_SYSTOLIC_LIMIT = env_int("CLINIC_SYSTOLIC_LIMIT", 140)
+CLINIC_DIASTOLIC_LIMIT = env_int("CLINIC_DIASTOLIC_LIMIT", 90)
+# Warn this many days before a clearance ends, and before a screening falls due.
+CLINIC_CLEARANCE_WARNING_DAYS = env_int("CLINIC_CLEARANCE_WARNING_DAYS", 14)
+CLINIC_SCREENING_DUE_DAYS = env_int("CLINIC_SCREENING_DUE_DAYS", 3)

@@ -14,6 +14,22 @@ clinic_patterns = [
     path("clients/<int:pk>/edit/", views.ClientUpdateView.as_view(), name="client_edit"),
     path("clients/<int:pk>/archive/", views.client_archive, name="client_archive"),
     path("clients/<int:pk>/restore/", views.client_restore, name="client_restore"),
+    path("clients/<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
+    path(
+        "clients/<int:pk>/referrals/<int:referral_id>/",
+        views.referral_detail,
+        name="referral_detail",
+    ),
+    path(
+        "clients/<int:pk>/referrals/<int:referral_id>/edit/",
+        views.referral_edit,
+        name="referral_edit",
+    ),
+    path(
+        "clients/<int:pk>/referrals/<int:referral_id>/scan/",
+        views.referral_scan,
+        name="referral_scan",
+    ),
 ]
 
 account_patterns = [
@@ -29,6 +45,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
+    path("", include("screening.urls")),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

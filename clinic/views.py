@@ -3,20 +3,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, connection
-from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
-from clinic.forms import ClientFilterForm, ClientForm
+from clinic.forms import ClientFilterForm, ClientForm, ReferralNoteForm
 from clinic.lib.access import client_for
 from clinic.lib.history import change_log, versions_of
-from clinic.models import Client
+from clinic.lib.scans import scan_format
+from clinic.models import Client, ReferralNote
 from clinic.services import register_client
+from screening.services import eligibility, eligibility_for
 
-# How many past versions the client's page lists; the back office shows them all.
+# How many past versions, referral notes and screenings the client's page lists; the back
+# office shows them all.
 HISTORY_ON_PAGE = 10
+RECORDS_ON_PAGE = 10
 
 
 @permission_required("clinic.view_client", raise_exception=True)
@@ -44,9 +49,13 @@ class ClientListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         query = self.request.GET.copy()
         query.pop("page", None)
-        return super().get_context_data(
+        context = super().get_context_data(
             filter_form=self.filter_form, query_without_page=query.urlencode(), **kwargs
         )
+        today = eligibility_for(context["clients"], timezone.localdate())
+        for client in context["clients"]:
+            client.eligibility_today = today[client.pk]
+        return context
 
 
 class ClientCreateView(PermissionRequiredMixin, CreateView):
@@ -86,14 +95,25 @@ class ClientUpdateView(UpdateView):
 
 def client_detail(request, pk):
     client = client_for(request, pk)
-    versions = versions_of(client)
+    user = request.user
     return render(
         request,
         "clinic/client_detail.html",
         {
             "client": client,
             "conditions": client.conditions.all(),
-            "changes": change_log(versions[: HISTORY_ON_PAGE + 1])[:HISTORY_ON_PAGE],
+            "eligibility": eligibility(client, timezone.localdate()),
+            "referral_notes": (
+                client.referral_notes.select_related("recorded_by")[:RECORDS_ON_PAGE]
+                if user.has_perm("clinic.view_referralnote")
+                else None
+            ),
+            "screenings": (
+                client.screenings.with_answers()[:RECORDS_ON_PAGE]
+                if user.has_perm("screening.view_screening")
+                else None
+            ),
+            "changes": change_log(versions_of(client)[: HISTORY_ON_PAGE + 1])[:HISTORY_ON_PAGE],
         },
     )
 
@@ -132,3 +152,69 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
     return JsonResponse({"status": "ok", "database": "up"})
+
+
+def referral_create(request, pk):
+    client = client_for(request, pk, "clinic.add_referralnote")
+    if client.is_archived:
+        messages.error(request, "This client is archived. Restore the record to add a referral.")
+        return redirect(client)
+    note = ReferralNote(client=client, recorded_by=request.user)
+    return referral_form(request, client, note, created=True)
+
+
+def referral_edit(request, pk, referral_id):
+    client = client_for(request, pk, "clinic.change_referralnote")
+    note = get_object_or_404(client.referral_notes, pk=referral_id)
+    return referral_form(request, client, note, created=False)
+
+
+def referral_form(request, client, note, *, created):
+    form = ReferralNoteForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        instance=note,
+    )
+    if request.method == "POST" and form.is_valid():
+        note = form.save()
+        messages.success(request, "Referral note saved." if created else "Referral note updated.")
+        return redirect(note)
+    return render(
+        request, "clinic/referral_form.html", {"client": client, "form": form, "note": note}
+    )
+
+
+def referral_detail(request, pk, referral_id):
+    client = client_for(request, pk, "clinic.view_referralnote")
+    note = get_object_or_404(client.referral_notes.select_related("recorded_by"), pk=referral_id)
+    return render(
+        request,
+        "clinic/referral_detail.html",
+        {
+            "client": client,
+            "note": note,
+            "changes": change_log(versions_of(note)[:HISTORY_ON_PAGE]),
+        },
+    )
+
+
+def referral_scan(request, pk, referral_id):
+    """The scanned letter, to staff whose role may read referral notes; never cached."""
+    client = client_for(request, pk, "clinic.view_referralnote")
+    note = get_object_or_404(client.referral_notes, pk=referral_id)
+    if not note.scan:
+        raise Http404("This referral note has no scan.")
+    scan = note.scan.open("rb")
+    found = scan_format(scan.read(16))
+    scan.seek(0)
+    if found is None:  # a file that changed on disk since it was checked
+        scan.close()
+        raise Http404("The stored scan is not a readable PDF, JPEG or PNG.")
+    extension, content_type = found
+    response = FileResponse(
+        scan, content_type=content_type, filename=f"referral-{note.pk}{extension}"
+    )
+    response["Cache-Control"] = "no-store, private"
+    # Shown in the browser, but with no right to run scripts or reach other pages.
+    response["Content-Security-Policy"] = "sandbox"
+    return response

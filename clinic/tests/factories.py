@@ -2,8 +2,9 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
-from clinic.models import Client
+from clinic.models import Client, ReferralNote
 from clinic.services import register_client
 
 
@@ -36,3 +37,21 @@ class ClientFactory(factory.django.DjangoModelFactory):
         client = model_class(**kwargs)
         by = registered_by or UserFactory()
         return register_client(client=client, conditions=conditions, by=by)
+
+
+class ReferralNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReferralNote
+
+    client = factory.SubFactory(ClientFactory)
+    specialist_name = "Dr Petrov"
+    specialty = ReferralNote.Specialty.VERTEBROLOGIST
+    consult_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=7))
+    diagnosis = "Lumbar osteochondrosis"
+    icd10 = "M42"
+    stage = ReferralNote.Stage.CHRONIC
+    decision = ReferralNote.Decision.CLEARED
+    valid_until = factory.LazyAttribute(
+        lambda note: note.consult_date + datetime.timedelta(days=90)
+    )
+    recorded_by = factory.SubFactory(UserFactory)

@@ -5,12 +5,18 @@ entry of its own): a new URL without an entry fails `test_every_url_is_in_the_ma
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clinic.tests.factories import ReferralNoteFactory
+from screening.tests.factories import screen
 
 ANON, NO_ROLE, RECEPTION, THERAPIST, ADMIN = "anon", "no_role", "reception", "therapist", "admin"
 LOGIN = "login"  # an anonymous request sent to the login page
+REFERRAL, SCREENING = "referral", "screening"  # URLs that name a client and one of its records
 
-# url name, needs a client id, method, expected status per role
+# url name, what its URL names (nothing, a client, a client's record), method,
+# expected status per role
 MATRIX = [
     (
         "clinic:home",
@@ -53,6 +59,42 @@ MATRIX = [
         True,
         "post",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 302, THERAPIST: 403, ADMIN: 302},
+    ),
+    (
+        "clinic:referral_create",
+        True,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 403, ADMIN: 200},
+    ),
+    (
+        "clinic:referral_detail",
+        REFERRAL,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "clinic:referral_edit",
+        REFERRAL,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 403, ADMIN: 200},
+    ),
+    (
+        "clinic:referral_scan",
+        REFERRAL,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "screening:create",
+        True,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "screening:detail",
+        SCREENING,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
     ),
     ("login", False, "get", {ANON: 200, NO_ROLE: 302, RECEPTION: 302, THERAPIST: 302, ADMIN: 302}),
     (
@@ -121,13 +163,26 @@ def users(reception, therapist, clinic_admin, no_role):
     return {NO_ROLE: no_role, RECEPTION: reception, THERAPIST: therapist, ADMIN: clinic_admin}
 
 
+@pytest.fixture
+def url_args(client_record):
+    """The URL arguments each kind of entry needs: none, a client, or a client and a record."""
+    letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 a specialist's letter")
+    note = ReferralNoteFactory(client=client_record, scan=letter)
+    return {
+        False: [],
+        True: [client_record.pk],
+        REFERRAL: [client_record.pk, note.pk],
+        SCREENING: [client_record.pk, screen(client_record).pk],
+    }
+
+
 @pytest.mark.parametrize(("name", "with_id", "method", "role", "expected"), CASES)
 def test_each_role_gets_exactly_what_it_may(
-    client, users, client_record, name, with_id, method, role, expected
+    client, users, url_args, name, with_id, method, role, expected
 ):
     if role != ANON:
         client.force_login(users[role])
-    url = reverse(name, args=[client_record.pk] if with_id else [])
+    url = reverse(name, args=url_args[with_id])
     response = getattr(client, method)(url, follow=expected == LOGIN)
     if expected == LOGIN:
         # The admin passes through its own login URL first, which sends staff to the app's.

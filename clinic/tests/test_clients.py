@@ -5,7 +5,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.models import Client, Condition
-from clinic.tests.factories import ClientFactory
+from clinic.tests.factories import ClientFactory, ReferralNoteFactory
+from screening.tests.factories import screen
 
 NEW_CLIENT = {
     "first_name": "Galina",
@@ -298,14 +299,22 @@ def test_pagination_keeps_the_filters(client, reception, settings):
 
 
 @pytest.mark.parametrize("count", [5, 50])
-def test_the_client_list_needs_the_same_queries_whatever_the_number_of_clients(
+def test_the_client_list_needs_the_same_queries_whatever_the_number_of_records(
     client, reception, therapist, django_assert_num_queries, count
 ):
     hernia, scoliosis = Condition.objects.filter(icd10__in=["M51", "M41"])
-    ClientFactory.create_batch(count, primary_therapist=therapist, conditions=[hernia, scoliosis])
+    for registered in ClientFactory.create_batch(
+        count, primary_therapist=therapist, conditions=[hernia, scoliosis]
+    ):
+        ReferralNoteFactory.create_batch(2, client=registered)
+        screen(registered, days_ago=20)
+        screen(registered, found=["hypertension"])
     client.force_login(reception)
-    # session, user, permissions (2), count, page of clients, their conditions,
-    # the therapist and condition choices of the filter form, the role check of the menu
-    with django_assert_num_queries(10):
+    # session, user, permissions (2), count, page of clients, their conditions, the
+    # therapist and condition choices of the filter form, the back-office link check, and
+    # the eligibility of the whole page: latest records, screenings, answers, referrals
+    with django_assert_num_queries(14):
         response = client.get(reverse("clinic:client_list"), {"status": "all"})
-    assert len(response.context["clients"]) == min(count, 25)
+    shown = response.context["clients"]
+    assert len(shown) == min(count, 25)
+    assert all(c.eligibility_today.reasons[0].code == "contraindication_present" for c in shown)

@@ -1,0 +1,50 @@
+"""Scans of specialists' letters: which files are accepted, judged by their content."""
+
+from django.core.exceptions import ValidationError
+from django.template.defaultfilters import filesizeformat
+
+MAX_SCAN_BYTES = 10 * 1024 * 1024
+
+# The first bytes of each accepted format, and the extension and type it is stored and served as.
+SIGNATURES = [
+    (b"%PDF-", ".pdf", "application/pdf"),
+    (b"\xff\xd8\xff", ".jpg", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", ".png", "image/png"),
+]
+# Formats people try to upload by mistake or malice, named so the message says what was sent.
+RECOGNISED_OTHERS = [
+    (b"MZ", "a Windows program"),
+    (b"\x7fELF", "a program"),
+    (b"PK\x03\x04", "a ZIP archive or an Office document"),
+    (b"<", "a web page or script"),
+]
+
+
+def scan_format(head):
+    """(extension, content type) of a scan from its first bytes, or None if not accepted."""
+    for signature, extension, content_type in SIGNATURES:
+        if head.startswith(signature):
+            return extension, content_type
+    return None
+
+
+def validate_scan(upload):
+    if upload.size > MAX_SCAN_BYTES:
+        raise ValidationError(
+            "The scan is %(size)s; the limit is 10 MB. Scan at a lower resolution or as PDF.",
+            code="scan_too_large",
+            params={"size": filesizeformat(upload.size)},
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if scan_format(head) is None:
+        what = next(
+            (name for magic, name in RECOGNISED_OTHERS if head.lstrip().startswith(magic)), None
+        )
+        found = f"This file is {what}, not" if what else "This file is not"
+        raise ValidationError(
+            f"{found} a PDF, JPEG or PNG scan, whatever its name says. "
+            "Scan the letter again as PDF, JPEG or PNG.",
+            code="scan_type",
+        )

@@ -1,0 +1,53 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
+from django import forms
+
+from screening.models import Answer, Contraindication, Screening
+
+
+class ScreeningForm(forms.ModelForm):
+    """The checklist: one required present/absent/unknown question per active item.
+
+    Nothing is preselected, so an item can only be answered by someone who asked about it.
+    """
+
+    class Meta:
+        model = Screening
+        fields = ["screened_on", "systolic", "diastolic", "notes"]
+        widgets = {
+            "screened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = list(Contraindication.objects.active())
+        for item in self.items:
+            self.fields[self.field_name(item)] = forms.ChoiceField(
+                label=item.name,
+                choices=Answer.Value.choices,
+                widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+                help_text=item.description,
+                error_messages={"required": "Answer present, absent or unknown."},
+            )
+        self.helper = FormHelper()
+        self.helper.layout = Layout(
+            Row(Column("screened_on"), Column("systolic"), Column("diastolic")),
+            HTML(
+                '<p class="form-text">A reading at or above the clinic limit counts as '
+                "hypertension whatever its box says.</p>"
+            ),
+            Fieldset(
+                "Contraindications",
+                *[self.field_name(item) for item in self.items],
+            ),
+            "notes",
+            Submit("save", "Save screening"),
+        )
+
+    @staticmethod
+    def field_name(item):
+        return f"item_{item.pk}"
+
+    def answers(self):
+        return {item: self.cleaned_data[self.field_name(item)] for item in self.items}

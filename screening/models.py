@@ -1,0 +1,213 @@
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic.models import Client
+
+SYSTOLIC_RANGE = (60, 280)
+DIASTOLIC_RANGE = (30, 180)
+
+
+class ContraindicationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Contraindication(models.Model):
+    """One item of the screening checklist. Clinic admins extend, reorder and retire items."""
+
+    # The item a high blood pressure reading answers on its own (domain.md, item 4).
+    HYPERTENSION = "hypertension"
+
+    code = models.SlugField(max_length=40, unique=True, help_text="Stable name used by the code.")
+    name = models.CharField(max_length=150, unique=True)
+    description = models.TextField(blank=True, help_text="What to ask or look for.")
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the form.")
+    is_active = models.BooleanField(
+        "in use",
+        default=True,
+        help_text="Retired items are no longer asked; old screenings keep their answers.",
+    )
+
+    history = HistoricalRecords()
+    objects = ContraindicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class ScreeningQuerySet(models.QuerySet):
+    def on_or_before(self, day):
+        return self.filter(screened_on__lte=day)
+
+    def latest_first(self):
+        return self.order_by("-screened_on", "-created_at", "-pk")
+
+    def with_answers(self):
+        return self.select_related("screened_by").prefetch_related(
+            models.Prefetch("answers", Answer.objects.select_related("contraindication"))
+        )
+
+
+@dataclass
+class Outcome:
+    """What a screening found, derived from its answers and blood pressure."""
+
+    present: list = field(default_factory=list)
+    unknown: list = field(default_factory=list)
+    # True when the blood pressure alone made hypertension present.
+    hypertension_by_pressure: bool = False
+
+    @property
+    def is_clear(self):
+        return not self.present and not self.unknown
+
+
+class Screening(models.Model):
+    """A contraindication check of one client on one day."""
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="screenings")
+    screened_on = models.DateField(default=timezone.localdate)
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    systolic = models.PositiveSmallIntegerField(
+        "systolic pressure", null=True, blank=True, help_text="mm Hg"
+    )
+    diastolic = models.PositiveSmallIntegerField(
+        "diastolic pressure", null=True, blank=True, help_text="mm Hg"
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-screened_on", "-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(systolic__isnull=True, diastolic__isnull=True)
+                | Q(
+                    systolic__gte=SYSTOLIC_RANGE[0],
+                    systolic__lte=SYSTOLIC_RANGE[1],
+                    diastolic__gte=DIASTOLIC_RANGE[0],
+                    diastolic__lte=DIASTOLIC_RANGE[1],
+                    systolic__gt=F("diastolic"),
+                ),
+                name="screening_screening_plausible_pressure",
+                violation_error_message="Enter a plausible blood pressure, or none.",
+            ),
+        ]
+        indexes = [models.Index(fields=["client", "screened_on"])]
+
+    def __str__(self):
+        return f"Screening of {self.screened_on:%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        return reverse("screening:detail", args=[self.client_id, self.pk])
+
+    @property
+    def valid_until(self):
+        return self.screened_on + datetime.timedelta(days=settings.CLINIC_SCREENING_VALID_DAYS)
+
+    @property
+    def pressure_is_high(self):
+        if self.systolic is None or self.diastolic is None:
+            return False
+        return (
+            self.systolic >= settings.CLINIC_SYSTOLIC_LIMIT
+            or self.diastolic >= settings.CLINIC_DIASTOLIC_LIMIT
+        )
+
+    def clean(self):
+        errors = {}
+        if self.screened_on and self.screened_on > timezone.localdate():
+            errors["screened_on"] = ValidationError(
+                "The screening date is in the future; enter the day of the check.",
+                code="screened_in_future",
+            )
+        if (self.systolic is None) != (self.diastolic is None):
+            errors["diastolic" if self.diastolic is None else "systolic"] = ValidationError(
+                "Enter both readings of the blood pressure, or neither.", code="pressure_half"
+            )
+        elif self.systolic is not None:
+            for name, value, (low, high) in [
+                ("systolic", self.systolic, SYSTOLIC_RANGE),
+                ("diastolic", self.diastolic, DIASTOLIC_RANGE),
+            ]:
+                if not low <= value <= high:
+                    errors[name] = ValidationError(
+                        "%(value)s mm Hg is not a plausible reading; enter a value from "
+                        "%(low)s to %(high)s.",
+                        code="pressure_implausible",
+                        params={"value": value, "low": low, "high": high},
+                    )
+            if not errors and self.systolic <= self.diastolic:
+                errors["systolic"] = ValidationError(
+                    "The systolic reading must be higher than the diastolic one; "
+                    "check they are not swapped.",
+                    code="pressure_swapped",
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def outcome(self):
+        """Clear, or the items found present or left unknown; never typed in.
+
+        A high blood pressure makes hypertension present whatever its box says. Reads the
+        answers through `self.answers.all()`, so a list prefetching them costs no query.
+        """
+        outcome = Outcome()
+        for answer in self.answers.all():
+            item, value = answer.contraindication, answer.value
+            if item.code == Contraindication.HYPERTENSION and self.pressure_is_high:
+                outcome.hypertension_by_pressure = value != Answer.Value.PRESENT
+                value = Answer.Value.PRESENT
+            if value == Answer.Value.PRESENT:
+                outcome.present.append(item)
+            elif value == Answer.Value.UNKNOWN:
+                outcome.unknown.append(item)
+        return outcome
+
+
+class Answer(models.Model):
+    """The answer to one checklist item in one screening."""
+
+    class Value(models.TextChoices):
+        PRESENT = "present", "Present"
+        ABSENT = "absent", "Absent"
+        UNKNOWN = "unknown", "Unknown"
+
+    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="answers")
+    contraindication = models.ForeignKey(
+        Contraindication, on_delete=models.PROTECT, related_name="answers"
+    )
+    value = models.CharField(max_length=10, choices=Value.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contraindication__position", "contraindication__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screening", "contraindication"], name="screening_answer_once_per_item"
+            ),
+            models.CheckConstraint(
+                condition=Q(value__in=["present", "absent", "unknown"]),
+                name="screening_answer_value_known",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.contraindication}: {self.get_value_display()}"

@@ -1,0 +1,261 @@
+"""Screening workflows and the one decision every entry point obeys: may this client be
+treated on this day?"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import OuterRef, Subquery
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+from simple_history.utils import bulk_create_with_history
+
+from clinic.models import Client, ReferralNote
+from screening.models import Answer, Contraindication, Screening
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a client may not be treated, or what to mind: a stable code and a sentence."""
+
+    code: str
+    message: str
+
+
+@dataclass
+class Eligibility:
+    on: datetime.date
+    reasons: list = field(default_factory=list)
+    warnings: list = field(default_factory=list)
+    referral: ReferralNote | None = None
+    screening: Screening | None = None
+
+    @property
+    def allowed(self):
+        return not self.reasons
+
+    @property
+    def cleared_until(self):
+        """The last day both the clearance and the screening hold, when treatment is allowed."""
+        if not self.allowed:
+            return None
+        return min(self.referral.valid_until, self.screening.valid_until)
+
+
+def eligibility(client, on=None, *, evidence=None):
+    """May `client` receive massage on the day `on` (today by default)?
+
+    The rules (domain.md): the client's record is active; the latest screening on or before
+    the day still holds and found no contraindication, an unknown answer included; the
+    latest referral decision on or before the day clears manual therapy and has not expired
+    (its last valid day is allowed, the day after is not). Every failed rule is a reason;
+    restrictions and what is about to run out are warnings.
+
+    `evidence` is the (latest screening, latest referral note) pair when the caller has
+    already loaded it, as `eligibility_for` does for a whole page of clients.
+    """
+    on = on or timezone.localdate()
+    screening, referral = evidence if evidence is not None else latest_evidence(client, on)
+    result = Eligibility(on=on, referral=referral, screening=screening)
+    if client.is_archived:
+        result.reasons.append(
+            Reason(
+                "client_archived",
+                f"The record of {client.full_name} is archived; restore it before treatment.",
+            )
+        )
+    judge_screening(result, screening, on)
+    judge_referral(result, referral, on)
+    return result
+
+
+def eligibility_for(clients, on=None):
+    """`eligibility` for many clients at once, in four queries whatever their number."""
+    on = on or timezone.localdate()
+    clients = list(clients)
+    latest = (
+        Client.objects.filter(pk__in=[client.pk for client in clients])
+        .annotate(
+            screening_id=Subquery(
+                Screening.objects.filter(client=OuterRef("pk"))
+                .on_or_before(on)
+                .latest_first()
+                .values("pk")[:1]
+            ),
+            referral_id=Subquery(
+                ReferralNote.objects.filter(client=OuterRef("pk"))
+                .on_or_before(on)
+                .latest_first()
+                .values("pk")[:1]
+            ),
+        )
+        .values_list("pk", "screening_id", "referral_id")
+    )
+    latest = {pk: (screening_id, referral_id) for pk, screening_id, referral_id in latest}
+    screenings = Screening.objects.with_answers().in_bulk(
+        [s for s, _ in latest.values() if s is not None]
+    )
+    referrals = ReferralNote.objects.in_bulk([r for _, r in latest.values() if r is not None])
+    return {
+        client.pk: eligibility(
+            client,
+            on,
+            evidence=(screenings.get(latest[client.pk][0]), referrals.get(latest[client.pk][1])),
+        )
+        for client in clients
+    }
+
+
+def latest_evidence(client, on):
+    screening = (
+        Screening.objects.filter(client=client).on_or_before(on).latest_first().with_answers()
+    ).first()
+    referral = client.referral_notes.on_or_before(on).latest_first().first()
+    return screening, referral
+
+
+def judge_screening(result, screening, on):
+    if screening is None:
+        result.reasons.append(
+            Reason(
+                "no_screening",
+                f"No contraindication screening on or before {day(on)}: screen the client first.",
+            )
+        )
+        return
+    of = f"Screening of {day(screening.screened_on)}"
+    if on > screening.valid_until:
+        result.reasons.append(
+            Reason(
+                "screening_expired",
+                f"{of} expired on {day(screening.valid_until)}: screen the client again.",
+            )
+        )
+        return
+    outcome = screening.outcome()
+    for item in outcome.present:
+        pressure = ""
+        if item.code == Contraindication.HYPERTENSION and outcome.hypertension_by_pressure:
+            pressure = f" (blood pressure {screening.systolic}/{screening.diastolic} mm Hg)"
+        result.reasons.append(
+            Reason("contraindication_present", f"{of} found {in_sentence(item.name)}{pressure}.")
+        )
+    for item in outcome.unknown:
+        result.reasons.append(
+            Reason(
+                "contraindication_unknown",
+                f"{of} could not rule out {in_sentence(item.name)} (answered unknown): "
+                "find out and screen again.",
+            )
+        )
+    days_left = (screening.valid_until - on).days
+    if outcome.is_clear and days_left <= settings.CLINIC_SCREENING_DUE_DAYS:
+        result.warnings.append(
+            Reason(
+                "screening_due",
+                f"{of} holds until {day(screening.valid_until)}: plan the next screening.",
+            )
+        )
+
+
+def judge_referral(result, referral, on):
+    if referral is None:
+        result.reasons.append(
+            Reason(
+                "no_referral",
+                f"No specialist's referral note on or before {day(on)}: the client needs a "
+                "specialist's clearance for manual therapy first.",
+            )
+        )
+        return
+    by = referral.specialist_name
+    if not referral.clears:
+        result.reasons.append(
+            Reason(
+                "referral_not_cleared",
+                f"{by} ({referral.get_specialty_display().lower()}) did not clear manual "
+                f"therapy on {day(referral.consult_date)} "
+                f"({referral.get_stage_display().lower()} stage).",
+            )
+        )
+        return
+    if on > referral.valid_until:
+        result.reasons.append(
+            Reason(
+                "clearance_expired", f"Clearance by {by} expired on {day(referral.valid_until)}."
+            )
+        )
+        return
+    if referral.decision == ReferralNote.Decision.CLEARED_WITH_RESTRICTIONS:
+        result.warnings.append(
+            Reason("restrictions", f"Cleared with restrictions by {by}: {referral.restrictions}")
+        )
+    days_left = (referral.valid_until - on).days
+    if days_left <= settings.CLINIC_CLEARANCE_WARNING_DAYS:
+        when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left > 1 else ''}"
+        result.warnings.append(
+            Reason(
+                "clearance_ending",
+                f"Clearance by {by} ends on {day(referral.valid_until)} ({when}).",
+            )
+        )
+
+
+def day(date):
+    return format_date(date, "j F Y")
+
+
+def in_sentence(name):
+    """'Hypertension' -> 'hypertension' inside a sentence; 'HIV' stays as it is."""
+    if len(name) > 1 and name[1].islower():
+        return name[0].lower() + name[1:]
+    return name
+
+
+@transaction.atomic
+def record_screening(
+    *, client, by, answers, screened_on=None, systolic=None, diastolic=None, notes=""
+):
+    """Store a screening with one answer per active checklist item, or store nothing.
+
+    `answers` maps each active Contraindication to an Answer.Value. Raises ValidationError
+    naming what to fix when an item is unanswered, the record is archived, or a reading is
+    implausible.
+    """
+    if client.is_archived:
+        raise ValidationError(
+            "The record of %(name)s is archived; restore it before screening.",
+            code="client_archived",
+            params={"name": client.full_name},
+        )
+    unanswered = [item.name for item in Contraindication.objects.active() if not answers.get(item)]
+    if unanswered:
+        raise ValidationError(
+            "Answer every item of the checklist; not answered: %(items)s.",
+            code="unanswered",
+            params={"items": ", ".join(unanswered)},
+        )
+    if any(value not in Answer.Value.values for value in answers.values()):
+        raise ValidationError("Answer each item present, absent or unknown.", code="invalid_answer")
+    screening = Screening(
+        client=client,
+        screened_by=by,
+        screened_on=screened_on or timezone.localdate(),
+        systolic=systolic,
+        diastolic=diastolic,
+        notes=notes,
+    )
+    screening.full_clean()
+    screening._history_user = by
+    screening.save()
+    bulk_create_with_history(
+        [
+            Answer(screening=screening, contraindication=item, value=value)
+            for item, value in answers.items()
+        ],
+        Answer,
+        default_user=by,
+    )
+    return screening

@@ -1,0 +1,42 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+
+from clinic.lib.access import client_for
+from screening.forms import ScreeningForm
+from screening.services import record_screening
+
+
+def screening_create(request, pk):
+    client = client_for(request, pk, "screening.add_screening")
+    if client.is_archived:
+        messages.error(request, "This client is archived. Restore the record to screen them.")
+        return redirect(client)
+    form = ScreeningForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            screening = record_screening(
+                client=client,
+                by=request.user,
+                answers=form.answers(),
+                screened_on=form.cleaned_data["screened_on"],
+                systolic=form.cleaned_data["systolic"],
+                diastolic=form.cleaned_data["diastolic"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{screening} saved.")
+            return redirect(screening)
+    return render(request, "screening/screening_form.html", {"client": client, "form": form})
+
+
+def screening_detail(request, pk, screening_id):
+    client = client_for(request, pk, "screening.view_screening")
+    screening = get_object_or_404(client.screenings.with_answers(), pk=screening_id)
+    return render(
+        request,
+        "screening/screening_detail.html",
+        {"client": client, "screening": screening, "outcome": screening.outcome()},
+    )
