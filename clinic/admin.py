@@ -1,8 +1,14 @@
+from django import forms
 from django.contrib import admin, messages
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.models import Client, Condition
+from clinic.forms import ReferralNoteForm
+from clinic.models import Client, Condition, ReferralNote
 from clinic.services import register_client
+from screening.services import eligibility_for
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -30,6 +36,7 @@ class ClientAdmin(SimpleHistoryAdmin):
         "phone",
         "primary_therapist",
         "is_active",
+        "eligibility_today",
     ]
     list_display_links = ["record_number", "last_name"]
     list_filter = [ArchivedFilter, "primary_therapist", "conditions", "sex", "activity_level"]
@@ -59,6 +66,21 @@ class ClientAdmin(SimpleHistoryAdmin):
         ),
         ("System", {"fields": ["archived_at", "created_at", "updated_at", "created_by"]}),
     ]
+
+    def get_changelist_instance(self, request):
+        # The whole page's eligibility in four queries; the rows carry it to the column.
+        changelist = super().get_changelist_instance(request)
+        verdicts = eligibility_for(changelist.result_list)
+        for client in changelist.result_list:
+            client.eligibility_today = verdicts[client.pk]
+        return changelist
+
+    @admin.display(description="may be treated today")
+    def eligibility_today(self, client):
+        verdict = client.eligibility_today
+        if verdict.allowed:
+            return "Yes"
+        return format_html("<strong>No</strong>: {}", " ".join(r.message for r in verdict.reasons))
 
     @admin.display(boolean=True, description="active", ordering="archived_at")
     def is_active(self, client):
@@ -102,3 +124,46 @@ class ConditionAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Retire a condition instead: clients who have it keep it on their record.
         return False
+
+
+@admin.register(ReferralNote)
+class ReferralNoteAdmin(SimpleHistoryAdmin):
+    # The staff form, so that the back office checks scans and dates the same way.
+    form = ReferralNoteForm
+    list_display = ["client", "specialist_name", "consult_date", "stage", "decision", "valid_until"]
+    list_filter = ["decision", "stage", "specialty"]
+    list_select_related = ["client"]
+    search_fields = ["client__record_number", "client__last_name", "specialist_name", "diagnosis"]
+    date_hierarchy = "consult_date"
+    autocomplete_fields = ["client"]
+    readonly_fields = ["scan_link", "recorded_by", "created_at", "updated_at"]
+    fields = [
+        "client",
+        ("specialist_name", "specialty"),
+        "consult_date",
+        ("diagnosis", "icd10"),
+        "stage",
+        "decision",
+        "restrictions",
+        "valid_until",
+        "scan",
+        "scan_link",
+        ("recorded_by", "created_at", "updated_at"),
+    ]
+    # Scans have no public URL: the widget must not link to one, the scan view serves them.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+
+    @admin.display(description="stored scan")
+    def scan_link(self, note):
+        if not note.scan:
+            return "—"
+        url = reverse("clinic:referral_scan", args=[note.client_id, note.pk])
+        return format_html('<a href="{}">Open the scan</a>', url)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)

@@ -2,6 +2,9 @@ import pytest
 from django.urls import reverse
 
 from clinic.models import Client, Condition
+from clinic.tests.factories import ClientFactory, ReferralNoteFactory
+from screening.models import Contraindication
+from screening.tests.factories import screen
 
 
 @pytest.fixture
@@ -61,3 +64,43 @@ def test_the_admin_login_form_sends_staff_to_the_app_login(client):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("login"))
+
+
+def test_the_client_list_in_the_back_office_shows_eligibility_in_fixed_queries(
+    admin_client_, django_assert_max_num_queries
+):
+    for registered in ClientFactory.create_batch(8):
+        ReferralNoteFactory(client=registered)
+        screen(registered, found=["tumour"])
+    with django_assert_max_num_queries(20):
+        page = admin_client_.get(reverse("admin:clinic_client_changelist")).content.decode()
+    assert page.count("found tumours, benign or malignant") == 8
+
+
+def test_the_back_office_opens_referrals_screenings_and_the_checklist(admin_client_, client_record):
+    note = ReferralNoteFactory(client=client_record)
+    screening = screen(client_record, found=["tumour"])
+    for url in [
+        reverse("admin:clinic_referralnote_changelist"),
+        reverse("admin:clinic_referralnote_change", args=[note.pk]),
+        reverse("admin:screening_screening_changelist"),
+        reverse("admin:screening_screening_change", args=[screening.pk]),
+        reverse("admin:screening_contraindication_changelist"),
+    ]:
+        assert admin_client_.get(url).status_code == 200, url
+
+
+def test_a_clinic_admin_extends_and_retires_checklist_items(admin_client_):
+    admin_client_.post(
+        reverse("admin:screening_contraindication_add"),
+        {"code": "pregnancy", "name": "Pregnancy", "position": 110, "is_active": "on"},
+    )
+    pregnancy = Contraindication.objects.get(code="pregnancy")
+    admin_client_.post(
+        reverse("admin:screening_contraindication_change", args=[pregnancy.pk]),
+        {"name": "Pregnancy", "position": 110},  # unticked: retired
+    )
+    pregnancy.refresh_from_db()
+    assert not pregnancy.is_active
+    delete = reverse("admin:screening_contraindication_delete", args=[pregnancy.pk])
+    assert admin_client_.get(delete).status_code == 403

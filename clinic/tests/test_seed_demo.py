@@ -4,6 +4,7 @@ from django.core.management import CommandError, call_command
 
 from clinic import roles
 from clinic.models import Client
+from screening.services import eligibility
 
 
 @pytest.fixture(autouse=True)
@@ -72,3 +73,20 @@ def test_it_refuses_to_run_in_production_unless_forced(settings):
     assert Client.objects.count() == 0
     call_command("seed_demo", force=True)
     assert Client.objects.count() > 0
+
+
+@pytest.mark.django_db
+def test_the_demo_shows_every_eligibility_case():
+    call_command("seed_demo")
+    verdicts = [eligibility(client) for client in Client.objects.all()]
+    reasons = {reason.code for verdict in verdicts for reason in verdict.reasons}
+    warnings = {warning.code for verdict in verdicts for warning in verdict.warnings}
+    assert any(verdict.allowed for verdict in verdicts)
+    assert {
+        "referral_not_cleared",
+        "clearance_expired",
+        "contraindication_present",
+        "contraindication_unknown",
+        "screening_expired",
+    } <= reasons
+    assert {"restrictions", "screening_due"} <= warnings

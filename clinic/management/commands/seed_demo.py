@@ -6,12 +6,15 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clinic import roles
 from clinic.lib.progress import ProgressBar
-from clinic.models import Client, Condition, RecordCounter, format_record_number
+from clinic.models import Client, Condition, RecordCounter, ReferralNote, format_record_number
 from clinic.services import register_client
+from screening.models import Answer, Contraindication
+from screening.services import record_screening
 
 # username, first name, last name, role
 DEMO_ACCOUNTS = [
@@ -112,6 +115,31 @@ DEMO_CLIENTS = [
     ),
 ]
 
+# What each demo client's records show on the client page, so the demo has every case:
+# last name -> (referral: days since the consult, decision, stage, restrictions, days valid;
+#               screening: days ago, items found, items unknown, blood pressure)
+R = ReferralNote.Decision
+DEMO_RECORDS = {
+    "Petrova": ((10, R.CLEARED, "chronic", "", 90), (2, [], [], (125, 80))),
+    "Sokolov": (
+        (
+            20,
+            R.CLEARED_WITH_RESTRICTIONS,
+            "subacute",
+            "No deep work over L4-L5; no vibration in the lumbar zone.",
+            90,
+        ),
+        (1, [], [], (130, 85)),
+    ),
+    "Kuznetsova": ((15, R.CLEARED, "chronic", "", 90), (0, [], [], (152, 96))),
+    "Morozov": ((5, R.NOT_CLEARED, "acute", "", 30), (1, [], [], (128, 82))),
+    "Lebedeva": ((120, R.CLEARED, "remission", "", 90), (3, [], [], (118, 76))),
+    "Fedorov": ((30, R.CLEARED, "subacute", "", 90), (4, [], ["tuberculosis"], None)),
+    "Popova": ((80, R.CLEARED, "chronic", "", 90), (12, [], [], (110, 70))),
+    "Vasiliev": ((25, R.CLEARED, "chronic", "", 90), (20, [], [], (135, 85))),
+}
+del R
+
 # Generated clients (--clients N) take names from these lists; with 21 last names the
 # (first name, last name, birth date) triple stays unique for the first 525,000 numbers.
 FEMALE_NAMES = [
@@ -158,7 +186,8 @@ BATCH = 1000
 class Command(BaseCommand):
     help = (
         "Create the demo accounts (reception, therapist, admin; password from DEMO_PASSWORD, "
-        "default clinic-demo) and demo clients. Running it again changes nothing. "
+        "default clinic-demo) and demo clients with referral notes and screenings that show "
+        "every eligibility case. Running it again changes nothing. "
         "--clients N adds N generated clients for load tests and benchmarks."
     )
 
@@ -232,8 +261,50 @@ class Command(BaseCommand):
                 conditions=[conditions[code] for code in codes],
                 by=accounts[roles.RECEPTION],
             )
+            self.add_demo_records(client, codes, accounts)
             created += 1
         return created
+
+    def add_demo_records(self, client, codes, accounts):
+        today = timezone.localdate()
+        referral, screening = DEMO_RECORDS[client.last_name]
+        consulted, decision, stage, restrictions, valid_days = referral
+        consult_date = today - datetime.timedelta(days=consulted)
+        note = ReferralNote(
+            client=client,
+            specialist_name="Dr I. V. Petrov",
+            specialty=ReferralNote.Specialty.VERTEBROLOGIST,
+            consult_date=consult_date,
+            diagnosis=client.complaint,
+            icd10=codes[0] if codes[0].startswith("M") else "",
+            stage=stage,
+            decision=decision,
+            restrictions=restrictions,
+            valid_until=consult_date + datetime.timedelta(days=valid_days),
+            recorded_by=accounts[roles.RECEPTION],
+        )
+        note.full_clean()
+        note._history_user = accounts[roles.RECEPTION]
+        note.save()
+        days_ago, found, unknown, pressure = screening
+        items = Contraindication.objects.active()
+        record_screening(
+            client=client,
+            by=accounts[roles.THERAPIST],
+            screened_on=today - datetime.timedelta(days=days_ago),
+            answers={
+                item: (
+                    Answer.Value.PRESENT
+                    if item.code in found
+                    else Answer.Value.UNKNOWN
+                    if item.code in unknown
+                    else Answer.Value.ABSENT
+                )
+                for item in items
+            },
+            systolic=pressure[0] if pressure else None,
+            diastolic=pressure[1] if pressure else None,
+        )
 
     def generate_clients(self, count, accounts):
         """Bulk-insert `count` clients with their history rows, in batches, with a progress bar."""

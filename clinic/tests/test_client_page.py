@@ -1,0 +1,72 @@
+"""The client's page: the eligibility banner, the referral notes and screenings, fast."""
+
+import pytest
+from django.urls import reverse
+
+from clinic.models import ReferralNote
+from clinic.tests.factories import ReferralNoteFactory
+from screening.tests.factories import screen
+
+
+def page_of(client, user, record):
+    client.force_login(user)
+    response = client.get(record.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_the_banner_says_the_client_may_be_treated_and_until_when(client, therapist, client_record):
+    ReferralNoteFactory(client=client_record)
+    screen(client_record, days_ago=1)
+    page = page_of(client, therapist, client_record)
+    assert "May be treated today" in page
+    assert "Cleared until" in page
+
+
+def test_the_banner_gives_every_reason_and_warning(client, reception, client_record):
+    ReferralNoteFactory(
+        client=client_record,
+        decision=ReferralNote.Decision.CLEARED_WITH_RESTRICTIONS,
+        restrictions="No deep work over the sacrum.",
+    )
+    screen(client_record, found=["tuberculosis"], unknown=["tumour"])
+    page = page_of(client, reception, client_record)
+    assert "Not to be treated today" in page
+    assert 'data-code="contraindication_present"' in page
+    assert 'data-code="contraindication_unknown"' in page
+    assert "No deep work over the sacrum." in page
+
+
+def test_the_page_lists_referral_notes_and_screenings_with_their_outcomes(
+    client, therapist, client_record
+):
+    ReferralNoteFactory(client=client_record, specialist_name="Dr Sidorova")
+    screen(client_record, pressure=(160, 100))
+    page = page_of(client, therapist, client_record)
+    assert "Dr Sidorova" in page
+    assert "Contraindicated" in page
+    assert "160/100" in page
+
+
+def test_links_to_add_records_follow_the_role(client, reception, therapist, client_record):
+    new_referral = reverse("clinic:referral_create", args=[client_record.pk])
+    new_screening = reverse("screening:create", args=[client_record.pk])
+    reception_page = page_of(client, reception, client_record)
+    therapist_page = page_of(client, therapist, client_record)
+    assert new_referral in reception_page and new_screening not in reception_page
+    assert new_screening in therapist_page and new_referral not in therapist_page
+
+
+@pytest.mark.parametrize("records", [1, 12])
+def test_the_client_page_needs_the_same_queries_however_many_records_it_has(
+    client, therapist, client_record, django_assert_num_queries, records
+):
+    for day in range(records):
+        ReferralNoteFactory(client=client_record)
+        screen(client_record, days_ago=day, found=["tumour"] if day % 2 else [])
+    client.force_login(therapist)
+    # session, user, client, permissions (2), conditions, eligibility (screening, its
+    # answers, referral), referral notes, screenings and their answers, history (2),
+    # the back-office link check
+    with django_assert_num_queries(15):
+        client.get(client_record.get_absolute_url())

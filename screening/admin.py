@@ -1,0 +1,79 @@
+from django.contrib import admin
+from django.db.models import Prefetch
+from simple_history.admin import SimpleHistoryAdmin
+
+from screening.models import Answer, Contraindication, Screening
+
+
+@admin.register(Contraindication)
+class ContraindicationAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "code", "position", "is_active"]
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+    def get_readonly_fields(self, request, obj=None):
+        # The code is what the rules refer to (hypertension and blood pressure); it stays.
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        # Retire an item instead: old screenings keep their answers to it.
+        return False
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    fields = ["contraindication", "value"]
+    readonly_fields = ["contraindication"]
+    extra = 0
+    max_num = 0
+    can_delete = False
+
+
+@admin.register(Screening)
+class ScreeningAdmin(SimpleHistoryAdmin):
+    list_display = ["client", "screened_on", "screened_by", "pressure", "outcome"]
+    list_filter = ["screened_on"]
+    list_select_related = ["client", "screened_by"]
+    search_fields = ["client__record_number", "client__last_name"]
+    date_hierarchy = "screened_on"
+    readonly_fields = ["client", "screened_by", "created_at"]
+    fields = [
+        "client",
+        "screened_on",
+        "screened_by",
+        ("systolic", "diastolic"),
+        "notes",
+        "created_at",
+    ]
+    inlines = [AnswerInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("answers", Answer.objects.select_related("contraindication"))
+            )
+        )
+
+    @admin.display(description="blood pressure")
+    def pressure(self, screening):
+        return f"{screening.systolic}/{screening.diastolic}" if screening.systolic else "—"
+
+    @admin.display(description="outcome")
+    def outcome(self, screening):
+        outcome = screening.outcome()
+        if outcome.is_clear:
+            return "Clear"
+        found = [item.name for item in outcome.present]
+        found += [f"{item.name} (unknown)" for item in outcome.unknown]
+        return "Contraindicated: " + ", ".join(found)
+
+    def has_add_permission(self, request):
+        # New screenings are taken on the client's page, where every active item is asked.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
