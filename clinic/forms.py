@@ -196,6 +196,8 @@ class ReferralNoteForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["valid_until"].required = False
+        # Radio buttons need no empty "---------" entry: nothing chosen means not answered.
+        self.fields["decision"].choices = ReferralNote.Decision.choices
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.layout = Layout(

@@ -1,6 +1,8 @@
+from crispy_forms.bootstrap import InlineRadios
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.conf import settings
 
 from screening.models import Answer, Contraindication, Screening
 
@@ -26,7 +28,7 @@ class ScreeningForm(forms.ModelForm):
             self.fields[self.field_name(item)] = forms.ChoiceField(
                 label=item.name,
                 choices=Answer.Value.choices,
-                widget=forms.RadioSelect(attrs={"class": "form-check-inline"}),
+                widget=forms.RadioSelect,
                 help_text=item.description,
                 error_messages={"required": "Answer present, absent or unknown."},
             )
@@ -34,12 +36,13 @@ class ScreeningForm(forms.ModelForm):
         self.helper.layout = Layout(
             Row(Column("screened_on"), Column("systolic"), Column("diastolic")),
             HTML(
-                '<p class="form-text">A reading at or above the clinic limit counts as '
-                "hypertension whatever its box says.</p>"
+                f'<p class="form-text">A reading at or above {settings.CLINIC_SYSTOLIC_LIMIT}/'
+                f"{settings.CLINIC_DIASTOLIC_LIMIT} mm Hg counts as hypertension whatever its "
+                "box says.</p>"
             ),
             Fieldset(
                 "Contraindications",
-                *[self.field_name(item) for item in self.items],
+                *[InlineRadios(self.field_name(item)) for item in self.items],
             ),
             "notes",
             Submit("save", "Save screening"),
