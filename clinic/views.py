@@ -27,11 +27,7 @@ RECORDS_ON_PAGE = 10
 @permission_required("clinic.view_client", raise_exception=True)
 def home(request):
     recent = Client.objects.active().select_related("primary_therapist").order_by("-created_at")
-    return render(
-        request,
-        "clinic/home.html",
-        {"recent_clients": recent[:10], "search_form": ClientFilterForm()},
-    )
+    return render(request, "clinic/home.html", {"recent_clients": recent[:10]})
 
 
 class ClientListView(PermissionRequiredMixin, ListView):
