@@ -1,11 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.forms import ReferralNoteForm
+from clinic.forms import ClientForm, ReferralNoteForm
 from clinic.models import Client, Condition, ReferralNote
 from clinic.services import register_client
 from screening.services import eligibility_for
@@ -28,6 +30,8 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 @admin.register(Client)
 class ClientAdmin(SimpleHistoryAdmin):
+    # The staff form, so that the back office refuses the same bad input with the same words.
+    form = ClientForm
     list_display = [
         "record_number",
         "last_name",
@@ -89,6 +93,10 @@ class ClientAdmin(SimpleHistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         # Clinical records are archived, never deleted, in the back office too.
         return False
+
+    def get_search_results(self, request, queryset, search_term):
+        # The staff search, so that Cyrillic names are found on SQLite too.
+        return queryset.search(search_term), False
 
     def has_archive_permission(self, request):
         return request.user.has_perm("clinic.archive_client")
@@ -167,3 +175,22 @@ class ReferralNoteAdmin(SimpleHistoryAdmin):
         if not change:
             obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+admin.site.unregister(get_user_model())
+
+
+@admin.register(get_user_model())
+class ClinicUserAdmin(UserAdmin):
+    """Clinic admins manage accounts and roles, but cannot raise anyone above a clinic admin."""
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "is_staff", "user_permissions"]
+        return fields
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.html import format_html
 
 from clinic import roles
@@ -53,6 +54,12 @@ class ClientForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A therapist who has since left keeps their clients until someone chooses another.
+        if self.instance.primary_therapist_id:
+            self.fields["primary_therapist"].queryset = (
+                therapists()
+                | get_user_model().objects.filter(pk=self.instance.primary_therapist_id)
+            ).distinct()
         # Retired conditions are not offered, but one already on this client stays visible.
         in_use = Q(is_active=True)
         if self.instance.pk:
@@ -191,6 +198,9 @@ class ReferralNoteForm(forms.ModelForm):
             "decision": forms.RadioSelect,
             "restrictions": forms.Textarea(attrs={"rows": 2}),
             "icd10": forms.TextInput(attrs={"list": "icd10-codes", "autocomplete": "off"}),
+            # Scans have no public URL to link to, and a letter's scan is replaced, never
+            # cleared: the plain input offers neither.
+            "scan": forms.FileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -198,6 +208,11 @@ class ReferralNoteForm(forms.ModelForm):
         self.fields["valid_until"].required = False
         # Radio buttons need no empty "---------" entry: nothing chosen means not answered.
         self.fields["decision"].choices = ReferralNote.Decision.choices
+        if self.instance.scan:
+            self.fields["scan"].help_text = (
+                "A scan is stored. Choose a file only to replace it (PDF, JPEG or PNG, "
+                "at most 10 MB); the earlier one stays in the record's history."
+            )
         self.helper = FormHelper()
         self.helper.attrs = {"enctype": "multipart/form-data"}
         self.helper.layout = Layout(
@@ -235,7 +250,9 @@ class ReferralNoteForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("consult_date") and not cleaned.get("valid_until"):
-            self.instance.consult_date = cleaned["consult_date"]
+        consulted = cleaned.get("consult_date")
+        # Only a plausible consult date gets the default; a future one is refused by the model.
+        if consulted and consulted <= timezone.localdate() and not cleaned.get("valid_until"):
+            self.instance.consult_date = consulted
             cleaned["valid_until"] = self.instance.default_valid_until()
         return cleaned

@@ -8,12 +8,9 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
-
-from clinic import roles
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
@@ -86,11 +83,7 @@ class ClientQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=False)
 
     def same_person(self, *, first_name, last_name, date_of_birth):
-        return self.filter(
-            first_name__iexact=first_name.strip(),
-            last_name__iexact=last_name.strip(),
-            date_of_birth=date_of_birth,
-        )
+        return self.filter(name_key=name_key(first_name, last_name), date_of_birth=date_of_birth)
 
     def search(self, query):
         """Clients matching a name, a record number, a phone number or a date of birth.
@@ -110,11 +103,15 @@ class ClientQuerySet(models.QuerySet):
         clients = self
         for word in query.split():
             clients = clients.filter(
-                Q(first_name__icontains=word)
-                | Q(last_name__icontains=word)
-                | Q(record_number__iexact=word)
+                Q(name_key__contains=word.casefold()) | Q(record_number__iexact=word)
             )
         return clients
+
+
+def name_key(first_name, last_name):
+    """The name as compared and searched: case-folded in Python, because SQLite folds the case
+    of ASCII letters only and the clinic's clients are often named in Cyrillic."""
+    return f"{last_name.strip().casefold()} {first_name.strip().casefold()}"
 
 
 def parse_birth_date(text):
@@ -148,6 +145,7 @@ class Client(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
+    name_key = models.CharField(max_length=201, editable=False, default="")
     sex = models.CharField(max_length=10, choices=Sex.choices)
     phone = models.CharField(max_length=16, validators=[phone_validator])
     email = models.EmailField(blank=True)
@@ -166,7 +164,8 @@ class Client(models.Model):
         null=True,
         blank=True,
         related_name="primary_clients",
-        limit_choices_to={"groups__name": roles.THERAPIST, "is_active": True},
+        # Which therapists are offered is the form's business (clinic.forms.therapists):
+        # a therapist who has left stays on their clients' records until someone changes it.
     )
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -187,9 +186,7 @@ class Client(models.Model):
         permissions = [("archive_client", "Can archive and restore clients")]
         constraints = [
             models.UniqueConstraint(
-                Lower("last_name"),
-                Lower("first_name"),
-                "date_of_birth",
+                fields=["name_key", "date_of_birth"],
                 name="clinic_client_one_record_per_person",
                 violation_error_message=(
                     "A client with this name and date of birth is already registered."
@@ -205,6 +202,13 @@ class Client(models.Model):
 
     def __str__(self):
         return f"{self.full_name} ({self.record_number})"
+
+    def save(self, *args, **kwargs):
+        # Kept in step with the names on every save, so that no entry point can forget it.
+        self.name_key = name_key(self.first_name, self.last_name)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("clinic:client_detail", args=[self.pk])

@@ -1,3 +1,5 @@
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
@@ -17,6 +19,8 @@ from clinic.lib.scans import scan_format
 from clinic.models import Client, ReferralNote
 from clinic.services import register_client
 from screening.services import eligibility, eligibility_for
+
+logger = logging.getLogger(__name__)
 
 # How many past versions, referral notes and screenings the client's page lists; the back
 # office shows them all.
@@ -162,6 +166,9 @@ def referral_create(request, pk):
 def referral_edit(request, pk, referral_id):
     client = client_for(request, pk, "clinic.change_referralnote")
     note = get_object_or_404(client.referral_notes, pk=referral_id)
+    if client.is_archived:
+        messages.error(request, "This client is archived. Restore the record to edit its notes.")
+        return redirect(note)
     return referral_form(request, client, note, created=False)
 
 
@@ -200,7 +207,11 @@ def referral_scan(request, pk, referral_id):
     note = get_object_or_404(client.referral_notes, pk=referral_id)
     if not note.scan:
         raise Http404("This referral note has no scan.")
-    scan = note.scan.open("rb")
+    try:
+        scan = note.scan.open("rb")
+    except FileNotFoundError:
+        logger.error("Scan of referral note %s is missing from storage", note.pk)
+        raise Http404("The scan is missing from storage; ask a clinic admin.") from None
     found = scan_format(scan.read(16))
     scan.seek(0)
     if found is None:  # a file that changed on disk since it was checked
@@ -211,6 +222,8 @@ def referral_scan(request, pk, referral_id):
         scan, content_type=content_type, filename=f"referral-{note.pk}{extension}"
     )
     response["Cache-Control"] = "no-store, private"
-    # Shown in the browser, but with no right to run scripts or reach other pages.
-    response["Content-Security-Policy"] = "sandbox"
+    if content_type != "application/pdf":
+        # Images are shown with no right to run scripts or reach other pages. PDFs go to the
+        # browser's own viewer, which refuses sandboxed documents and runs isolated anyway.
+        response["Content-Security-Policy"] = "sandbox"
     return response

@@ -11,11 +11,16 @@ class ContraindicationAdmin(SimpleHistoryAdmin):
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
-    prepopulated_fields = {"code": ["name"]}
+
+    def get_prepopulated_fields(self, request, obj=None):
+        return {} if obj else {"code": ["name"]}
 
     def get_readonly_fields(self, request, obj=None):
         # The code is what the rules refer to (hypertension and blood pressure); it stays.
-        return ["code"] if obj else []
+        # Once answered, the name stays too, so old screenings read as they were asked.
+        if obj is None:
+            return []
+        return ["code", "name"] if obj.answers.exists() else ["code"]
 
     def has_delete_permission(self, request, obj=None):
         # Retire an item instead: old screenings keep their answers to it.

@@ -3,6 +3,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
+from django.utils.html import conditional_escape
 
 from screening.models import Answer, Contraindication, Screening
 
@@ -29,7 +30,8 @@ class ScreeningForm(forms.ModelForm):
                 label=item.name,
                 choices=Answer.Value.choices,
                 widget=forms.RadioSelect,
-                help_text=item.description,
+                # crispy renders help text unescaped; the catalogue is typed in the admin.
+                help_text=conditional_escape(item.description),
                 error_messages={"required": "Answer present, absent or unknown."},
             )
         self.helper = FormHelper()

@@ -19,6 +19,9 @@ class ContraindicationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def hypertension(self):
+        return self.get(code=Contraindication.HYPERTENSION)
+
 
 class Contraindication(models.Model):
     """One item of the screening checklist. Clinic admins extend, reorder and retire items."""
@@ -44,6 +47,17 @@ class Contraindication(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.code == self.HYPERTENSION and not self.is_active:
+            raise ValidationError(
+                {
+                    "is_active": ValidationError(
+                        "Hypertension cannot be retired: the blood-pressure rule answers it.",
+                        code="hypertension_required",
+                    )
+                }
+            )
 
 
 class ScreeningQuerySet(models.QuerySet):
@@ -169,15 +183,23 @@ class Screening(models.Model):
         answers through `self.answers.all()`, so a list prefetching them costs no query.
         """
         outcome = Outcome()
+        high = self.pressure_is_high
+        asked_hypertension = False
         for answer in self.answers.all():
             item, value = answer.contraindication, answer.value
-            if item.code == Contraindication.HYPERTENSION and self.pressure_is_high:
-                outcome.hypertension_by_pressure = value != Answer.Value.PRESENT
-                value = Answer.Value.PRESENT
+            if item.code == Contraindication.HYPERTENSION:
+                asked_hypertension = True
+                if high and value != Answer.Value.PRESENT:
+                    outcome.hypertension_by_pressure = True
+                    value = Answer.Value.PRESENT
             if value == Answer.Value.PRESENT:
                 outcome.present.append(item)
             elif value == Answer.Value.UNKNOWN:
                 outcome.unknown.append(item)
+        if high and not asked_hypertension:
+            # The reading decides even when the item was not on the form.
+            outcome.present.append(Contraindication.objects.hypertension())
+            outcome.hypertension_by_pressure = True
         return outcome
 
 

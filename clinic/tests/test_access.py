@@ -94,7 +94,39 @@ MATRIX = [
         "screening:detail",
         SCREENING,
         "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    # The forms again, posted empty: a refused role gets 403 before anything is read, an
+    # allowed one the form back with its errors.
+    (
+        "clinic:client_create",
+        False,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 403, ADMIN: 200},
+    ),
+    (
+        "clinic:client_edit",
+        True,
+        "post",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "clinic:referral_create",
+        True,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 403, ADMIN: 200},
+    ),
+    (
+        "clinic:referral_edit",
+        REFERRAL,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 403, ADMIN: 200},
+    ),
+    (
+        "screening:create",
+        True,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
     ),
     ("login", False, "get", {ANON: 200, NO_ROLE: 302, RECEPTION: 302, THERAPIST: 302, ADMIN: 302}),
     (
@@ -136,7 +168,7 @@ MATRIX = [
 ]
 
 CASES = [
-    pytest.param(name, with_id, method, role, expected, id=f"{name}-{role}")
+    pytest.param(name, with_id, method, role, expected, id=f"{name}-{method}-{role}")
     for name, with_id, method, by_role in MATRIX
     for role, expected in by_role.items()
 ]

@@ -86,6 +86,13 @@ def test_the_back_office_opens_referrals_screenings_and_the_checklist(admin_clie
         reverse("admin:screening_screening_changelist"),
         reverse("admin:screening_screening_change", args=[screening.pk]),
         reverse("admin:screening_contraindication_changelist"),
+        reverse(
+            "admin:screening_contraindication_change",
+            args=[screening.answers.first().contraindication_id],
+        ),
+        reverse("admin:screening_contraindication_add"),
+        reverse("admin:auth_user_changelist"),
+        reverse("admin:auth_user_change", args=[client_record.created_by_id]),
     ]:
         assert admin_client_.get(url).status_code == 200, url
 
@@ -104,3 +111,43 @@ def test_a_clinic_admin_extends_and_retires_checklist_items(admin_client_):
     assert not pregnancy.is_active
     delete = reverse("admin:screening_contraindication_delete", args=[pregnancy.pk])
     assert admin_client_.get(delete).status_code == 403
+
+
+def test_a_clinic_admin_cannot_make_anyone_superuser(admin_client_, clinic_admin):
+    url = reverse("admin:auth_user_change", args=[clinic_admin.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    assert "is_superuser" not in form.fields
+    assert "user_permissions" not in form.fields
+    admin_client_.post(
+        url, {"username": clinic_admin.username, "is_superuser": "on", "is_active": "on"}
+    )
+    clinic_admin.refresh_from_db()
+    assert not clinic_admin.is_superuser
+
+
+def test_a_clinic_admin_cannot_change_a_superuser_account(admin_client_, django_user_model):
+    root = django_user_model.objects.create_superuser("root", password="x-long-password-1")
+    response = admin_client_.get(reverse("admin:auth_user_change", args=[root.pk]))
+    assert response.status_code in (302, 403) or "readonly" in response.content.decode()
+    admin_client_.post(
+        reverse("admin:auth_user_password_change", args=[root.pk]),
+        {"password1": "taken-over-2026", "password2": "taken-over-2026"},
+    )
+    root.refresh_from_db()
+    assert root.check_password("x-long-password-1")
+
+
+def test_a_duplicate_client_is_refused_in_the_back_office_too(admin_client_, client_record):
+    response = admin_client_.post(
+        reverse("admin:clinic_client_add"),
+        {
+            "first_name": client_record.first_name.upper(),
+            "last_name": client_record.last_name,
+            "date_of_birth": client_record.date_of_birth.isoformat(),
+            "sex": "female",
+            "phone": "+79160000002",
+        },
+    )
+    assert response.status_code == 200
+    assert "already registered" in response.content.decode()
+    assert Client.objects.count() == 1

@@ -1,11 +1,13 @@
 import datetime
 
 import pytest
+from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
+from clinic import roles
 from clinic.models import Client, Condition
-from clinic.tests.factories import ClientFactory, ReferralNoteFactory
+from clinic.tests.factories import ClientFactory, ReferralNoteFactory, UserFactory
 from screening.tests.factories import screen
 
 NEW_CLIENT = {
@@ -54,6 +56,9 @@ def test_record_numbers_follow_each_other(reception):
 def test_the_therapist_list_offers_only_active_therapists(
     client, reception, therapist, clinic_admin
 ):
+    UserFactory(username="left-the-clinic", is_active=False).groups.add(
+        Group.objects.get(name=roles.THERAPIST)
+    )
     client.force_login(reception)
     therapist_field = client.get(reverse("clinic:client_create")).context["form"][
         "primary_therapist"
@@ -318,3 +323,38 @@ def test_the_client_list_needs_the_same_queries_whatever_the_number_of_records(
     shown = response.context["clients"]
     assert len(shown) == min(count, 25)
     assert all(c.eligibility_today.reasons[0].code == "contraindication_present" for c in shown)
+
+
+def test_editing_keeps_a_primary_therapist_who_has_since_left(
+    client, reception, therapist, client_record
+):
+    client_record.primary_therapist = therapist
+    client_record.save()
+    therapist.is_active = False
+    therapist.save()
+    client.force_login(reception)
+    url = reverse("clinic:client_edit", args=[client_record.pk])
+
+    client.post(
+        url, as_form_data(client_record, primary_therapist=therapist.pk, phone="+79160000009")
+    )
+
+    client_record.refresh_from_db()
+    assert client_record.phone == "+79160000009"
+    assert client_record.primary_therapist == therapist
+
+
+def test_cyrillic_names_are_compared_and_found_whatever_their_case(client, reception):
+    existing = ClientFactory(
+        first_name="Анна", last_name="Петрова", date_of_birth=datetime.date(1968, 4, 21)
+    )
+    client.force_login(reception)
+
+    response = post_new_client(
+        client, first_name="АННА", last_name="ПЕТРОВА", date_of_birth="1968-04-21"
+    )
+
+    assert response.context["form"].has_error("date_of_birth", code="duplicate_client")
+    assert Client.objects.count() == 1
+    assert listed(client, q="анна петрова") == [existing.record_number]
+    assert listed(client, q="ПЕТРОВ") == [existing.record_number]

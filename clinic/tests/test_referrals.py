@@ -143,7 +143,10 @@ def test_a_scan_is_stored_privately_and_served_by_its_content(
     assert response["Content-Type"] == served_as
     assert response["Content-Disposition"].startswith("inline; filename=")
     assert response["Cache-Control"] == "no-store, private"
-    assert response["Content-Security-Policy"] == "sandbox"
+    # Images are sandboxed; PDFs go to the browser's viewer, which refuses sandboxed files.
+    assert response.get("Content-Security-Policy") == (
+        None if served_as == "application/pdf" else "sandbox"
+    )
     assert b"".join(response.streaming_content) == content
 
 
@@ -209,3 +212,58 @@ def test_the_scan_has_no_public_url(client, reception, scanned_note):
     client.force_login(reception)
     assert client.get("/" + scanned_note.scan.name).status_code == 404
     assert client.get("/media/" + scanned_note.scan.name).status_code == 404
+
+
+def test_an_impossible_consult_date_is_a_message_not_a_crash(client, reception, new_note_url):
+    client.force_login(reception)
+    response = client.post(new_note_url, note_data(consult_date="9999-12-31"))
+    assert response.status_code == 200
+    assert "in the future" in response.context["form"].errors["consult_date"][0]
+    assert ReferralNote.objects.count() == 0
+
+
+def test_the_edit_form_neither_links_the_stored_file_nor_offers_to_clear_it(
+    client, reception, scanned_note
+):
+    client.force_login(reception)
+    page = client.get(
+        reverse("clinic:referral_edit", args=[scanned_note.client_id, scanned_note.pk])
+    )
+    html = page.content.decode()
+    assert scanned_note.scan.name not in html
+    assert "scan-clear" not in html
+    assert "A scan is stored" in html
+
+
+def test_replacing_a_scan_keeps_the_earlier_one_in_history(client, reception, scanned_note):
+    earlier = scanned_note.scan.name
+    client.force_login(reception)
+    data = note_data(
+        consult_date=scanned_note.consult_date.isoformat(),
+        valid_until=scanned_note.valid_until.isoformat(),
+    )
+    client.post(
+        reverse("clinic:referral_edit", args=[scanned_note.client_id, scanned_note.pk]),
+        {**data, "scan": upload("new.png", PNG)},
+    )
+    scanned_note.refresh_from_db()
+    assert scanned_note.scan.name != earlier
+    assert scanned_note.history.earliest().scan == earlier
+    assert scanned_note.scan.storage.exists(earlier)
+
+
+def test_notes_of_an_archived_client_cannot_be_edited(client, reception, scanned_note):
+    scanned_note.client.archive()
+    client.force_login(reception)
+    url = reverse("clinic:referral_edit", args=[scanned_note.client_id, scanned_note.pk])
+    response = client.post(url, note_data(decision="not_cleared"), follow=True)
+    assert "Restore the record to edit its notes" in response.content.decode()
+    scanned_note.refresh_from_db()
+    assert scanned_note.decision == "cleared"
+
+
+def test_a_scan_missing_from_storage_is_a_404_not_a_crash(client, reception, scanned_note):
+    scanned_note.scan.storage.delete(scanned_note.scan.name)
+    client.force_login(reception)
+    url = reverse("clinic:referral_scan", args=[scanned_note.client_id, scanned_note.pk])
+    assert client.get(url).status_code == 404

@@ -1,11 +1,14 @@
-"""Therapists screen; reception sees outcomes; clinic admins also run the checklist catalogue."""
+"""Therapists screen and read screenings; clinic admins also run the checklist catalogue.
+
+Reception sees only the eligibility banner (the outcome and its reasons), not the answers,
+readings and notes of a screening: they do not need them to book or file letters."""
 
 from django.db import migrations
 
 from clinic.lib.role_grants import grant
 
 ROLE_PERMISSIONS = {
-    "Reception": ["screening.view_screening", "screening.view_contraindication"],
+    "Reception": ["screening.view_contraindication"],
     "Therapist": [
         "screening.view_screening",
         "screening.add_screening",

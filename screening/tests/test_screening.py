@@ -169,3 +169,59 @@ def test_a_screening_holds_for_the_clinic_setting(client_record, settings):
     settings.CLINIC_SCREENING_VALID_DAYS = 7
     screening = screen(client_record, days_ago=1)
     assert screening.valid_until == timezone.localdate() + datetime.timedelta(days=6)
+
+
+def test_high_blood_pressure_counts_even_if_the_hypertension_item_was_retired(client_record):
+    # The admin refuses to retire it (below); this guards against a change made elsewhere.
+    Contraindication.objects.filter(code="hypertension").update(is_active=False)
+    outcome = screen(client_record, pressure=(200, 120)).outcome()
+    assert [i.code for i in outcome.present] == ["hypertension"]
+    assert outcome.hypertension_by_pressure
+
+
+def test_the_hypertension_item_cannot_be_retired(client, clinic_admin):
+    hypertension = item("hypertension")
+    client.force_login(clinic_admin)
+    response = client.post(
+        reverse("admin:screening_contraindication_change", args=[hypertension.pk]),
+        {"name": hypertension.name, "position": hypertension.position},
+    )
+    assert response.status_code == 200
+    assert "cannot be retired" in response.content.decode()
+    hypertension.refresh_from_db()
+    assert hypertension.is_active
+
+
+def test_an_answered_item_cannot_be_renamed_so_old_screenings_read_as_asked(
+    client, clinic_admin, client_record
+):
+    screen(client_record)
+    tumour = item("tumour")
+    client.force_login(clinic_admin)
+    client.post(
+        reverse("admin:screening_contraindication_change", args=[tumour.pk]),
+        {"name": "Something else", "position": tumour.position, "is_active": "on"},
+    )
+    tumour.refresh_from_db()
+    assert tumour.name == "Tumours, benign or malignant"
+
+
+def test_checklist_descriptions_are_shown_escaped(client, therapist, screening_url):
+    Contraindication.objects.create(
+        code="fever", name="Fever", description="<script>alert(1)</script>", position=300
+    )
+    client.force_login(therapist)
+    page = client.get(screening_url).content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_screening_validity_setting_is_what_eligibility_obeys(client_record, settings):
+    from clinic.tests.factories import ReferralNoteFactory
+    from screening.services import eligibility
+
+    ReferralNoteFactory(client=client_record)
+    screen(client_record, days_ago=8)
+    assert eligibility(client_record).allowed
+    settings.CLINIC_SCREENING_VALID_DAYS = 7
+    assert [r.code for r in eligibility(client_record).reasons] == ["screening_expired"]

@@ -11,7 +11,14 @@ from simple_history.utils import bulk_create_with_history
 
 from clinic import roles
 from clinic.lib.progress import ProgressBar
-from clinic.models import Client, Condition, RecordCounter, ReferralNote, format_record_number
+from clinic.models import (
+    Client,
+    Condition,
+    RecordCounter,
+    ReferralNote,
+    format_record_number,
+    name_key,
+)
 from clinic.services import register_client
 from screening.models import Answer, Contraindication
 from screening.services import record_screening
@@ -328,10 +335,12 @@ class Command(BaseCommand):
         first = names[n % len(names)]
         female = first in FEMALE_NAMES
         last = LAST_NAMES[(n // len(names)) % len(LAST_NAMES)]
+        last = f"{last}a" if female else last
         return Client(
             record_number=format_record_number(n),
             first_name=first,
-            last_name=f"{last}a" if female else last,
+            last_name=last,
+            name_key=name_key(first, last),  # bulk inserts skip save()
             date_of_birth=BIRTH_DATES_FROM
             + datetime.timedelta(days=(n * 7919) % BIRTH_DATE_SPREAD_DAYS),
             sex=Client.Sex.FEMALE if female else Client.Sex.MALE,
