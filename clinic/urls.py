@@ -46,6 +46,7 @@ account_patterns = [
 urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
     path("", include("screening.urls")),
+    path("", include("sessions_app.urls")),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.db import DatabaseError, connection
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -111,6 +112,13 @@ def client_detail(request, pk):
             "screenings": (
                 client.screenings.with_answers()[:RECORDS_ON_PAGE]
                 if user.has_perm("screening.view_screening")
+                else None
+            ),
+            "courses": (
+                client.courses.select_related("therapist").annotate(
+                    done=Count("sessions", filter=Q(sessions__voided_at__isnull=True))
+                )
+                if user.has_perm("sessions_app.view_course")
                 else None
             ),
             "changes": change_log(versions_of(client)[: HISTORY_ON_PAGE + 1])[:HISTORY_ON_PAGE],

@@ -10,10 +10,12 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from clinic.tests.factories import ReferralNoteFactory
 from screening.tests.factories import screen
+from sessions_app.tests.factories import course_for, log
 
 ANON, NO_ROLE, RECEPTION, THERAPIST, ADMIN = "anon", "no_role", "reception", "therapist", "admin"
 LOGIN = "login"  # an anonymous request sent to the login page
-REFERRAL, SCREENING = "referral", "screening"  # URLs that name a client and one of its records
+# URLs that name a client and one of its records
+REFERRAL, SCREENING, COURSE, SESSION = "referral", "screening", "course", "session"
 
 # url name, what its URL names (nothing, a client, a client's record), method,
 # expected status per role
@@ -128,6 +130,84 @@ MATRIX = [
         "post",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
     ),
+    (
+        "sessions_app:course_create",
+        True,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:course_create",
+        True,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:course_detail",
+        COURSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:course_edit",
+        COURSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:plan_edit",
+        COURSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:course_schedule",
+        COURSE,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        "sessions_app:session_create",
+        COURSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:session_create",
+        COURSE,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:session_detail",
+        SESSION,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:session_edit",
+        SESSION,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:session_sign",
+        SESSION,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        "sessions_app:session_void",
+        SESSION,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "sessions_app:addendum_create",
+        SESSION,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
     ("login", False, "get", {ANON: 200, NO_ROLE: 302, RECEPTION: 302, THERAPIST: 302, ADMIN: 302}),
     (
         "logout",
@@ -200,11 +280,14 @@ def url_args(client_record):
     """The URL arguments each kind of entry needs: none, a client, or a client and a record."""
     letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 a specialist's letter")
     note = ReferralNoteFactory(client=client_record, scan=letter)
+    course = course_for(client_record)
     return {
         False: [],
         True: [client_record.pk],
         REFERRAL: [client_record.pk, note.pk],
         SCREENING: [client_record.pk, screen(client_record).pk],
+        COURSE: [client_record.pk, course.pk],
+        SESSION: [client_record.pk, log(course, days_ago=0).pk],
     }
 
 

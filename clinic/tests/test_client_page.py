@@ -6,6 +6,7 @@ from django.urls import reverse
 from clinic.models import ReferralNote
 from clinic.tests.factories import ReferralNoteFactory
 from screening.tests.factories import screen
+from sessions_app.tests.factories import course_for, log, treatable_client
 
 
 def page_of(client, user, record):
@@ -59,14 +60,20 @@ def test_links_to_add_records_follow_the_role(client, reception, therapist, clie
 
 @pytest.mark.parametrize("records", [1, 12])
 def test_the_client_page_needs_the_same_queries_however_many_records_it_has(
-    client, therapist, client_record, django_assert_num_queries, records
+    client, therapist, django_assert_num_queries, records
 ):
+    person = treatable_client(days=records)
     for day in range(records):
-        ReferralNoteFactory(client=client_record)
-        screen(client_record, days_ago=day, found=["tumour"] if day % 2 else [])
+        ReferralNoteFactory(client=person)
+        screen(person, days_ago=day, found=["tumour"] if day % 2 else [])
+    course = course_for(person, start_days_ago=records, planned=records)
+    course_for(person)
+    for day in range(records, 0, -1):
+        screen(person, days_ago=day)  # clear again, so that each day may be logged
+        log(course, days_ago=day)
     client.force_login(therapist)
     # session, user, client, permissions (2), conditions, eligibility (screening, its
-    # answers, referral), referral notes, screenings and their answers, history (2),
-    # the back-office link check
-    with django_assert_num_queries(15):
-        client.get(client_record.get_absolute_url())
+    # answers, referral), courses with progress, referral notes, screenings and their
+    # answers, history (2), the back-office link check
+    with django_assert_num_queries(16):
+        client.get(person.get_absolute_url())

@@ -1,0 +1,240 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row, Submit
+from django import forms
+from django.utils import timezone
+
+from clinic.forms import TherapistChoiceField, therapists
+from sessions_app.models import (
+    STAGE_SECONDS,
+    Course,
+    Intensity,
+    PlanTemplate,
+    Session,
+    Stage,
+    Technique,
+    Zone,
+)
+
+
+def date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CourseForm(forms.ModelForm):
+    therapist = TherapistChoiceField(queryset=therapists())
+
+    class Meta:
+        model = Course
+        fields = [
+            "therapist",
+            "referral",
+            "goal",
+            "planned_sessions",
+            "start_date",
+            "frequency_days",
+        ]
+        widgets = {"start_date": date_input(), "goal": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, client, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.client = client
+        # The notes of this client only; the model refuses one that does not clear.
+        self.fields["referral"].queryset = client.referral_notes.all()
+        self.fields["referral"].empty_label = None
+        self.helper = FormHelper()
+        self.helper.layout = Layout(*self.layout_rows(), Submit("save", "Save course"))
+
+    def layout_rows(self):
+        return [
+            Row(Column("therapist"), Column("referral")),
+            "goal",
+            Row(Column("planned_sessions"), Column("start_date"), Column("frequency_days")),
+        ]
+
+
+class NewCourseForm(CourseForm):
+    template = forms.ModelChoiceField(
+        queryset=PlanTemplate.objects.active(),
+        label="Plan template",
+        help_text="Its steps are copied into the course; adjust them afterwards for this client.",
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        if user in self.fields["therapist"].queryset:
+            self.initial.setdefault("therapist", user.pk)
+        clearing = (
+            self.fields["referral"].queryset.filter(decision__in=["cleared", "restricted"]).first()
+        )
+        if clearing:
+            self.initial.setdefault("referral", clearing.pk)
+
+    def layout_rows(self):
+        return ["template", *super().layout_rows()]
+
+
+class CourseEditForm(CourseForm):
+    class Meta(CourseForm.Meta):
+        fields = ["therapist", "referral", "goal", "planned_sessions", "frequency_days", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A therapist who has since left stays on the course until someone chooses another.
+        self.fields["therapist"].queryset = (
+            therapists()
+            | type(self.instance.therapist).objects.filter(pk=self.instance.therapist_id)
+        ).distinct()
+
+    def layout_rows(self):
+        return [
+            Row(Column("therapist"), Column("referral")),
+            "goal",
+            Row(Column("planned_sessions"), Column("frequency_days"), Column("status")),
+        ]
+
+
+class StepForm(forms.Form):
+    """One step, planned or performed. The choices come from the formset, read once."""
+
+    stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int)
+    technique = forms.TypedChoiceField(coerce=int)
+    zone = forms.TypedChoiceField(coerce=int)
+    repetitions = forms.IntegerField(min_value=1, max_value=9, initial=2)
+    intensity = forms.TypedChoiceField(choices=Intensity.choices, coerce=int)
+
+    def __init__(self, *args, catalogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.catalogue = catalogue
+        self.fields["technique"].choices = [("", "—")] + [
+            (t.pk, t.name) for t in catalogue["techniques"].values()
+        ]
+        self.fields["zone"].choices = [("", "—")] + [
+            (z.pk, z.name) for z in catalogue["zones"].values()
+        ]
+
+    def clean_technique(self):
+        return self.catalogue["techniques"][self.cleaned_data["technique"]]
+
+    def clean_zone(self):
+        return self.catalogue["zones"][self.cleaned_data["zone"]]
+
+
+class PlanStepForm(StepForm):
+    planned_seconds = forms.IntegerField(
+        label="Planned (s)", min_value=10, max_value=3600, required=False
+    )
+
+
+class BaseStepFormSet(forms.BaseFormSet):
+    def __init__(self, *args, **kwargs):
+        catalogue = {
+            "techniques": {t.pk: t for t in Technique.objects.active()},
+            "zones": {z.pk: z for z in Zone.objects.active()},
+        }
+        super().__init__(*args, form_kwargs={"catalogue": catalogue}, **kwargs)
+
+    def steps(self):
+        """The kept steps as dicts, in the order they were given."""
+        # An untouched extra form is left empty (cleaned_data == {}) and skipped.
+        return [
+            form.cleaned_data
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
+
+StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=2, can_delete=True)
+PlanStepFormSet = forms.formset_factory(
+    PlanStepForm, formset=BaseStepFormSet, extra=2, can_delete=True
+)
+
+
+def step_initial(steps, *, with_duration=False):
+    fields = ["stage", "technique", "zone", "repetitions", "intensity"]
+    if with_duration:
+        fields.append("planned_seconds")
+    return [
+        {name: getattr(step, f"{name}_id", None) or getattr(step, name) for name in fields}
+        for step in steps
+    ]
+
+
+class SessionForm(forms.Form):
+    performed_at = forms.DateTimeField(
+        label="Performed at",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+    )
+    introductory_seconds = forms.IntegerField(
+        label="Introductory stage (seconds)", initial=STAGE_SECONDS[Stage.INTRODUCTORY][2]
+    )
+    main_minutes = forms.IntegerField(
+        label="Main stage (minutes)", initial=STAGE_SECONDS[Stage.MAIN][2] // 60
+    )
+    final_minutes = forms.IntegerField(
+        label="Final stage (minutes)", initial=STAGE_SECONDS[Stage.FINAL][2] // 60
+    )
+    pain_before = forms.IntegerField(label="Pain before (0–10)", min_value=0, max_value=10)
+    pain_after = forms.IntegerField(label="Pain after (0–10)", min_value=0, max_value=10)
+    tolerance = forms.ChoiceField(choices=Session.Tolerance.choices, widget=forms.RadioSelect)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault(
+            "performed_at", timezone.localtime().replace(second=0, microsecond=0)
+        )
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.layout = Layout(
+            Row(
+                Column("performed_at"),
+                Column("introductory_seconds"),
+                Column("main_minutes"),
+                Column("final_minutes"),
+            ),
+            Row(Column("pain_before"), Column("pain_after"), Column("tolerance")),
+            "notes",
+        )
+
+    @classmethod
+    def initial_for(cls, session):
+        return {
+            "performed_at": timezone.localtime(session.performed_at),
+            "introductory_seconds": session.introductory_seconds,
+            "main_minutes": session.main_seconds // 60,
+            "final_minutes": session.final_seconds // 60,
+            "pain_before": session.pain_before,
+            "pain_after": session.pain_after,
+            "tolerance": session.tolerance,
+            "notes": session.notes,
+        }
+
+    def session_fields(self):
+        """The arguments of log_session / revise_session, durations in seconds."""
+        data = self.cleaned_data
+        return {
+            "performed_at": data["performed_at"],
+            "introductory_seconds": data["introductory_seconds"],
+            "main_seconds": data["main_minutes"] * 60,
+            "final_seconds": data["final_minutes"] * 60,
+            "pain_before": data["pain_before"],
+            "pain_after": data["pain_after"],
+            "tolerance": data["tolerance"],
+            "notes": data["notes"],
+        }
+
+
+class VoidForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why this session was entered in error. It stays visible, marked as voided.",
+    )
+
+
+class AddendumForm(forms.Form):
+    text = forms.CharField(
+        label="Addendum",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A correction or later note. The signed session itself stays as it was.",
+    )

@@ -1,0 +1,444 @@
+"""The clinic's technique (techniques, zones, plan templates) and its use: courses and sessions."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from clinic.models import Client, ReferralNote
+
+REPETITIONS = (2, 3)  # each technique is repeated 2–3 times (domain.md)
+PAIN_SCALE = (0, 10)
+# Sane bounds of each stage, in seconds: (shortest, longest, default).
+STAGE_SECONDS = {
+    1: (30, 900, 180),  # introductory: about 3 minutes
+    2: (60, 3600, 1200),  # main: about 20 minutes
+    3: (30, 1200, 300),  # final: a few minutes
+}
+
+
+class Stage(models.IntegerChoices):
+    """The three stages of a session, in the order they are performed."""
+
+    INTRODUCTORY = 1, "Introductory"
+    MAIN = 2, "Main"
+    FINAL = 3, "Final"
+
+
+class Intensity(models.IntegerChoices):
+    """How deep a step works; ordered, so that "one level deeper" can be counted."""
+
+    LIGHT = 1, "Light"
+    MODERATE = 2, "Moderate"
+    DEEP = 3, "Deep"
+
+
+class MassageType(models.TextChoices):
+    CLASSIC = "classic", "Classic (manual)"
+    VACUUM = "vacuum", "Vacuum (cupping, glass or ceramic cups)"
+    SPOT = "spot", "Spot (acupressure)"
+
+
+class CatalogueQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+
+class Technique(models.Model):
+    """A massage movement: the four basic ones, the lumbar moves, and those of cupping and
+    acupressure. Clinic admins describe, add and retire them."""
+
+    class Category(models.TextChoices):
+        BASIC = "basic", "Basic movement"
+        LUMBAR = "lumbar", "Lumbar move"
+        VACUUM = "vacuum", "Cupping"
+        SPOT = "spot", "Acupressure"
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    category = models.CharField(max_length=10, choices=Category.choices)
+    description = models.TextField(blank=True)
+    is_relaxing = models.BooleanField(
+        "relaxing", default=False, help_text="May close a session (final stage)."
+    )
+    opens_session = models.BooleanField(
+        "may open a session",
+        default=False,
+        help_text="May be the first step of the introductory stage.",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField("in use", default=True)
+
+    history = HistoricalRecords()
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Zone(models.Model):
+    """A body zone worked in a step, with the deepest work it allows."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=100, unique=True)
+    max_intensity = models.PositiveSmallIntegerField(
+        "deepest intensity allowed", choices=Intensity.choices, default=Intensity.DEEP
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField("in use", default=True)
+
+    history = HistoricalRecords()
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Step(models.Model):
+    """What every step says, planned or performed: stage, technique, zone, how often, how deep."""
+
+    stage = models.PositiveSmallIntegerField(choices=Stage.choices)
+    position = models.PositiveSmallIntegerField(default=0, help_text="Order within the stage.")
+    technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
+    repetitions = models.PositiveSmallIntegerField(default=REPETITIONS[0])
+    intensity = models.PositiveSmallIntegerField(choices=Intensity.choices, default=Intensity.LIGHT)
+
+    class Meta:
+        abstract = True
+        ordering = ["stage", "position", "pk"]
+
+    def __str__(self):
+        return (
+            f"{self.get_stage_display()}: {self.technique} over the {self.zone}, "
+            f"{self.get_intensity_display().lower()}, ×{self.repetitions}"
+        )
+
+    @classmethod
+    def constraints_for(cls, name):
+        """The database's own guard on every step table (the service gives the message)."""
+        return [
+            models.CheckConstraint(
+                condition=Q(repetitions__gte=REPETITIONS[0], repetitions__lte=REPETITIONS[1]),
+                name=f"{name}_repetitions_2_3",
+            ),
+            models.CheckConstraint(condition=Q(stage__in=Stage.values), name=f"{name}_stage_known"),
+            models.CheckConstraint(
+                condition=Q(intensity__in=Intensity.values), name=f"{name}_intensity_known"
+            ),
+        ]
+
+
+class PlannedStep(Step):
+    planned_seconds = models.PositiveIntegerField("planned duration (s)", null=True, blank=True)
+
+    class Meta(Step.Meta):
+        abstract = True
+
+
+class PlanTemplate(models.Model):
+    """A reusable session plan: the clinic's standard schemes, edited by clinic admins."""
+
+    name = models.CharField(max_length=100, unique=True)
+    massage_type = models.CharField(max_length=10, choices=MassageType.choices)
+    description = models.TextField(blank=True)
+    is_active = models.BooleanField("in use", default=True)
+
+    history = HistoricalRecords()
+    objects = CatalogueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["massage_type", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TemplateStep(PlannedStep):
+    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="steps")
+
+    history = HistoricalRecords()
+
+    class Meta(PlannedStep.Meta):
+        constraints = Step.constraints_for("sessions_app_templatestep")
+
+
+class Course(models.Model):
+    """The session plan of one client: a planned series of sessions of one massage type."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="courses")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses"
+    )
+    massage_type = models.CharField(max_length=10, choices=MassageType.choices)
+    referral = models.ForeignKey(
+        ReferralNote,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        help_text="The specialist's clearance the course rests on.",
+    )
+    template = models.ForeignKey(
+        PlanTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="courses",
+        help_text="The scheme the plan was copied from.",
+    )
+    goal = models.TextField(help_text="What the course should achieve for this client.")
+    planned_sessions = models.PositiveSmallIntegerField(
+        "planned number of sessions",
+        default=10,
+        help_text="Raise it to extend the course.",
+    )
+    start_date = models.DateField(default=timezone.localdate)
+    frequency_days = models.PositiveSmallIntegerField(
+        "every (days)", null=True, blank=True, help_text="Days between sessions, e.g. 2."
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(planned_sessions__gte=1, planned_sessions__lte=60),
+                name="sessions_app_course_planned_1_60",
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency_days__isnull=True)
+                | Q(frequency_days__gte=1, frequency_days__lte=30),
+                name="sessions_app_course_frequency_1_30",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_massage_type_display()} course from {self.start_date:%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        return reverse("sessions_app:course_detail", args=[self.client_id, self.pk])
+
+    @property
+    def is_closed(self):
+        return self.status in (self.Status.COMPLETED, self.Status.CANCELLED)
+
+    def clean(self):
+        errors = {}
+        if self.referral_id and self.client_id and self.referral.client_id != self.client_id:
+            errors["referral"] = "Choose a referral note of this client."
+        elif self.referral_id and not self.referral.clears:
+            errors["referral"] = ValidationError(
+                "This referral note does not clear manual therapy; a course must rest on one "
+                "that does.",
+                code="referral_not_clearing",
+            )
+        if not 1 <= (self.planned_sessions or 0) <= 60:
+            errors["planned_sessions"] = "Plan from 1 to 60 sessions."
+        elif self.pk and self.planned_sessions < (logged := self.sessions.counted().count()):
+            errors["planned_sessions"] = ValidationError(
+                "%(logged)s sessions are already logged; plan at least as many.",
+                code="fewer_than_logged",
+                params={"logged": logged},
+            )
+        if self.frequency_days is not None and not 1 <= self.frequency_days <= 30:
+            errors["frequency_days"] = "Enter a number of days from 1 to 30."
+        if errors:
+            raise ValidationError(errors)
+
+    def planned_dates(self):
+        """The date of each planned session, from the start date and the frequency."""
+        every = datetime.timedelta(days=self.frequency_days or 1)
+        return [self.start_date + every * i for i in range(self.planned_sessions)]
+
+
+class CourseStep(PlannedStep):
+    """A step of one client's plan: copied from a template, then adjusted for the client."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="steps")
+
+    history = HistoricalRecords()
+
+    class Meta(PlannedStep.Meta):
+        constraints = Step.constraints_for("sessions_app_coursestep")
+
+
+class PlannedSession(models.Model):
+    """The planned date of one session of a course (generated in one action)."""
+
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="planned")
+    number = models.PositiveSmallIntegerField()
+    planned_on = models.DateField()
+
+    class Meta:
+        ordering = ["course", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "number"], name="sessions_app_plannedsession_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"Session {self.number} on {self.planned_on:%d.%m.%Y}"
+
+
+class SessionQuerySet(models.QuerySet):
+    def counted(self):
+        """Sessions that count toward their course: every one but the voided."""
+        return self.filter(voided_at__isnull=True)
+
+
+class Session(models.Model):
+    """One procedure as performed. A clinical record: signed, then locked; amended by addenda;
+    voided with a reason; never deleted."""
+
+    class Tolerance(models.TextChoices):
+        WELL = "well", "Well"
+        DISCOMFORT = "discomfort", "Discomfort"
+        STOPPED_EARLY = "stopped_early", "Stopped early"
+
+    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
+    number = models.PositiveSmallIntegerField(editable=False)
+    performed_at = models.DateTimeField()
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions"
+    )
+    introductory_seconds = models.PositiveIntegerField(default=STAGE_SECONDS[1][2])
+    main_seconds = models.PositiveIntegerField(default=STAGE_SECONDS[2][2])
+    final_seconds = models.PositiveIntegerField(default=STAGE_SECONDS[3][2])
+    pain_before = models.PositiveSmallIntegerField("pain before (0–10)")
+    pain_after = models.PositiveSmallIntegerField("pain after (0–10)")
+    tolerance = models.CharField(max_length=15, choices=Tolerance.choices)
+    notes = models.TextField(blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    void_reason = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, editable=False, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["course", "number"]
+        permissions = [("sign_session", "Can sign and void sessions")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["course", "number"], name="sessions_app_session_number_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(pain_before__gte=PAIN_SCALE[0], pain_before__lte=PAIN_SCALE[1])
+                & Q(pain_after__gte=PAIN_SCALE[0], pain_after__lte=PAIN_SCALE[1]),
+                name="sessions_app_session_pain_0_10",
+            ),
+            *[
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__gte": low, f"{field}__lte": high}),
+                    name=f"sessions_app_session_{field}_bounds",
+                )
+                for field, (low, high, _) in zip(
+                    ["introductory_seconds", "main_seconds", "final_seconds"],
+                    STAGE_SECONDS.values(),
+                    strict=True,
+                )
+            ],
+            models.CheckConstraint(
+                condition=Q(voided_at__isnull=True) | ~Q(void_reason=""),
+                name="sessions_app_session_void_has_reason",
+            ),
+        ]
+        indexes = [models.Index(fields=["performed_at"])]
+
+    def __str__(self):
+        return f"Session {self.number} of {timezone.localtime(self.performed_at):%d.%m.%Y}"
+
+    def get_absolute_url(self):
+        return reverse("sessions_app:session_detail", args=[self.course.client_id, self.pk])
+
+    @property
+    def is_signed(self):
+        return self.signed_at is not None
+
+    @property
+    def is_voided(self):
+        return self.voided_at is not None
+
+    @property
+    def is_draft(self):
+        return not self.is_signed and not self.is_voided
+
+    @property
+    def performed_on(self):
+        return timezone.localdate(self.performed_at)
+
+    def deepest_intensity(self):
+        """The deepest step of the session (reads prefetched steps)."""
+        return max((step.intensity for step in self.steps.all()), default=Intensity.LIGHT)
+
+
+class SessionStep(Step):
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="steps")
+
+    history = HistoricalRecords()
+
+    class Meta(Step.Meta):
+        constraints = Step.constraints_for("sessions_app_sessionstep")
+
+
+class Addendum(models.Model):
+    """A correction or later note on a signed session; the session itself stays as it was."""
+
+    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    text = models.TextField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "addenda"
+
+    def __str__(self):
+        return f"Addendum of {timezone.localtime(self.created_at):%d.%m.%Y %H:%M}"

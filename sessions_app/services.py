@@ -1,0 +1,330 @@
+"""Planning courses and logging sessions: every entry point writes through these functions,
+which refuse, with every reason at once, what breaks a rule of domain.md."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from clinic import roles
+from screening.services import eligibility
+from sessions_app.lib.technique import step_errors
+from sessions_app.models import (
+    PAIN_SCALE,
+    STAGE_SECONDS,
+    Addendum,
+    Course,
+    CourseStep,
+    Intensity,
+    PlannedSession,
+    Session,
+    SessionStep,
+    Stage,
+)
+
+STEP_FIELDS = ("stage", "technique", "zone", "repetitions", "intensity")
+
+
+@transaction.atomic
+def plan_course(*, client, template, by, **fields):
+    """Create a course for `client` with its own copy of the template's steps."""
+    if client.is_archived:
+        raise ValidationError(
+            "The record of %(name)s is archived; restore it before planning a course.",
+            code="client_archived",
+            params={"name": client.full_name},
+        )
+    course = Course(
+        client=client,
+        template=template,
+        massage_type=template.massage_type,
+        created_by=by,
+        **fields,
+    )
+    course.full_clean()
+    course._history_user = by
+    course.save()
+    copy = [
+        CourseStep(
+            course=course,
+            position=step.position,
+            planned_seconds=step.planned_seconds,
+            **{name: getattr(step, name) for name in STEP_FIELDS},
+        )
+        for step in template.steps.select_related("technique", "zone")
+    ]
+    bulk_create_with_history(copy, CourseStep, default_user=by)
+    return course
+
+
+@transaction.atomic
+def replan_course(*, course, steps, by):
+    """Replace a course's plan with `steps` (dicts of step fields and planned_seconds)."""
+    new_steps = [
+        CourseStep(course=course, position=position, **step)
+        for position, step in enumerate(steps, start=1)
+    ]
+    errors = step_errors(new_steps)
+    if errors:
+        raise ValidationError(errors)
+    for old in course.steps.all():
+        old._history_user = by
+        old.delete()
+    bulk_create_with_history(new_steps, CourseStep, default_user=by)
+
+
+@transaction.atomic
+def schedule_sessions(*, course):
+    """(Re)generate the planned date of every session from the start date and the frequency."""
+    PlannedSession.objects.filter(course=course).delete()
+    PlannedSession.objects.bulk_create(
+        PlannedSession(course=course, number=number, planned_on=day)
+        for number, day in enumerate(course.planned_dates(), start=1)
+    )
+
+
+def log_session(
+    *,
+    course,
+    by,
+    performed_at,
+    steps,
+    pain_before,
+    pain_after,
+    tolerance,
+    introductory_seconds=STAGE_SECONDS[Stage.INTRODUCTORY][2],
+    main_seconds=STAGE_SECONDS[Stage.MAIN][2],
+    final_seconds=STAGE_SECONDS[Stage.FINAL][2],
+    notes="",
+):
+    """Store a session as a draft with its steps and the next number of its course, or store
+    nothing and raise a ValidationError that names every broken rule.
+
+    `steps` are dicts of stage, technique, zone, repetitions and intensity, in the order they
+    were performed within each stage.
+    """
+    with transaction.atomic():
+        # Locking the course makes concurrent logging wait here, so numbers stay gap-free.
+        course = Course.objects.select_for_update().select_related("client").get(pk=course.pk)
+        session = Session(
+            course=course,
+            therapist=by,
+            created_by=by,
+            performed_at=performed_at,
+            introductory_seconds=introductory_seconds,
+            main_seconds=main_seconds,
+            final_seconds=final_seconds,
+            pain_before=pain_before,
+            pain_after=pain_after,
+            tolerance=tolerance,
+            notes=notes,
+        )
+        new_steps = build_steps(steps)
+        check_session(session, new_steps, earlier=course.sessions.counted())
+        session.number = (course.sessions.aggregate(last=Max("number"))["last"] or 0) + 1
+        session._history_user = by
+        session.save()
+        save_steps(session, new_steps, by)
+        if course.status == Course.Status.PLANNED:
+            course.status = Course.Status.ACTIVE
+            course._history_user = by
+            course.save(update_fields=["status", "updated_at"])
+        return session
+
+
+def revise_session(*, session, by, steps, **fields):
+    """Change a draft session (same arguments and rules as `log_session`)."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if not session.is_draft:
+            raise ValidationError(
+                "%(session)s is signed or voided and locked; add an addendum instead.",
+                code="session_locked",
+                params={"session": session},
+            )
+        for name, value in fields.items():
+            setattr(session, name, value)
+        new_steps = build_steps(steps)
+        earlier = session.course.sessions.counted().filter(number__lt=session.number)
+        check_session(session, new_steps, earlier=earlier, revising=True)
+        session._history_user = by
+        session.save()
+        for old in session.steps.all():
+            old._history_user = by
+            old.delete()
+        save_steps(session, new_steps, by)
+        return session
+
+
+@transaction.atomic
+def sign_session(*, session, by):
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if not session.is_draft:
+        raise ValidationError(
+            "%(session)s is already signed or voided.",
+            code="not_draft",
+            params={"session": session},
+        )
+    if by != session.therapist and not roles.is_clinic_admin(by):
+        raise ValidationError(
+            "Only the therapist who performed the session, or a clinic admin, can sign it.",
+            code="not_yours",
+        )
+    session.signed_at, session.signed_by = timezone.now(), by
+    session._history_user = by
+    session.save(update_fields=["signed_at", "signed_by", "updated_at"])
+    return session
+
+
+@transaction.atomic
+def void_session(*, session, by, reason):
+    session = Session.objects.select_for_update().get(pk=session.pk)
+    if session.is_voided:
+        raise ValidationError(
+            "%(session)s is already voided.", code="voided", params={"session": session}
+        )
+    if not reason.strip():
+        raise ValidationError("Say why the session is voided.", code="void_reason")
+    session.voided_at, session.voided_by, session.void_reason = timezone.now(), by, reason.strip()
+    session._history_user = by
+    session.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
+    return session
+
+
+def add_addendum(*, session, by, text):
+    if session.is_draft:
+        raise ValidationError(
+            "%(session)s is a draft: correct it directly, addenda are for signed sessions.",
+            code="draft",
+            params={"session": session},
+        )
+    if not text.strip():
+        raise ValidationError("Write the addendum.", code="addendum_empty")
+    addendum = Addendum(session=session, author=by, text=text.strip())
+    addendum._history_user = by
+    addendum.save()
+    return addendum
+
+
+def build_steps(steps):
+    built, position = [], {}
+    for step in steps:
+        stage = step["stage"]
+        position[stage] = position.get(stage, 0) + 1
+        built.append(SessionStep(position=position[stage], **{n: step[n] for n in STEP_FIELDS}))
+    return built
+
+
+def save_steps(session, steps, by):
+    for step in steps:
+        step.session = session
+    bulk_create_with_history(steps, SessionStep, default_user=by)
+
+
+def check_session(session, steps, *, earlier, revising=False):
+    """Raise one ValidationError listing every rule the session and its steps break."""
+    course = session.course
+    errors = []
+    performed_on = timezone.localdate(session.performed_at) if session.performed_at else None
+    if session.performed_at is None:
+        errors.append(ValidationError("Enter when the session was performed.", code="no_date"))
+    elif session.performed_at > timezone.now():
+        errors.append(
+            ValidationError(
+                "The session is dated in the future; log it once it has been performed.",
+                code="in_future",
+            )
+        )
+    elif performed_on < course.start_date:
+        errors.append(
+            ValidationError(
+                f"The course starts on {course.start_date:%d.%m.%Y}; the session cannot be "
+                "before it.",
+                code="before_course",
+            )
+        )
+    if course.is_closed:
+        errors.append(
+            ValidationError(
+                f"The course is {course.get_status_display().lower()}; no session can be "
+                "logged on it.",
+                code="course_closed",
+            )
+        )
+    earlier = list(earlier.order_by("number").prefetch_related(Prefetch("steps")))
+    if not revising and len(earlier) >= course.planned_sessions:
+        errors.append(
+            ValidationError(
+                f"All {course.planned_sessions} planned sessions are logged; extend the "
+                "course to log another.",
+                code="course_full",
+            )
+        )
+    if performed_on is not None:
+        verdict = eligibility(course.client, performed_on)
+        errors += [ValidationError(reason.message, code=reason.code) for reason in verdict.reasons]
+    errors += measure_errors(session)
+    errors += step_errors(steps)
+    errors += gentle_start_errors(steps, earlier)
+    if errors:
+        raise ValidationError(errors)
+
+
+def measure_errors(session):
+    errors = []
+    for label, value in (("before", session.pain_before), ("after", session.pain_after)):
+        if value is None or not PAIN_SCALE[0] <= value <= PAIN_SCALE[1]:
+            errors.append(
+                ValidationError(
+                    f"Pain {label} the session is scored 0 to 10, not {value}.", code="pain_scale"
+                )
+            )
+    for stage, field in (
+        (Stage.INTRODUCTORY, "introductory_seconds"),
+        (Stage.MAIN, "main_seconds"),
+        (Stage.FINAL, "final_seconds"),
+    ):
+        low, high, _ = STAGE_SECONDS[stage]
+        value = getattr(session, field)
+        if value is None or not low <= value <= high:
+            errors.append(
+                ValidationError(
+                    f"The {stage.label.lower()} stage lasts {minutes(low)} to {minutes(high)}, "
+                    f"not {minutes(value or 0)}.",
+                    code="stage_duration",
+                )
+            )
+    return errors
+
+
+def gentle_start_errors(steps, earlier):
+    """The first two sessions are gentle; then depth grows at most one level per session."""
+    deepest = max((step.intensity for step in steps), default=Intensity.LIGHT)
+    if len(earlier) < 2 and deepest == Intensity.DEEP:
+        return [
+            ValidationError(
+                f"Session {len(earlier) + 1} of the course is one of the first two, which are "
+                "gentle: no step may be deep.",
+                code="gentle_start",
+            )
+        ]
+    if earlier:
+        previous = earlier[-1]
+        allowed = previous.deepest_intensity() + 1
+        if deepest > allowed:
+            return [
+                ValidationError(
+                    f"The deepest step is {Intensity(deepest).label.lower()}, but the previous "
+                    f"session ({previous}) went no deeper than "
+                    f"{Intensity(allowed - 1).label.lower()}: deepen one level at a time.",
+                    code="depth_jump",
+                )
+            ]
+    return []
+
+
+def minutes(seconds):
+    """180 -> '3 min', 90 -> '1 min 30 s'."""
+    whole, rest = divmod(seconds, 60)
+    return f"{whole} min" + (f" {rest} s" if rest else "")

@@ -1,0 +1,63 @@
+import datetime
+
+from django.utils import timezone
+
+from clinic.tests.factories import ClientFactory, ReferralNoteFactory, UserFactory
+from screening.tests.factories import screen
+from sessions_app.models import PlanTemplate
+from sessions_app.services import log_session, plan_course
+
+STEP_FIELDS = ("stage", "technique", "zone", "repetitions", "intensity")
+
+
+def treatable_client(days=40, **client_fields):
+    """A client cleared 60 days ago and screened clear often enough to be treated on each of
+    the last `days` days and today."""
+    client = ClientFactory(**client_fields)
+    today = timezone.localdate()
+    ReferralNoteFactory(
+        client=client,
+        consult_date=today - datetime.timedelta(days=60),
+        valid_until=today + datetime.timedelta(days=30),
+    )
+    for days_ago in range(days, -1, -13):
+        screen(client, days_ago=days_ago)
+    return client
+
+
+def standard_template(massage_type="classic"):
+    return PlanTemplate.objects.get(massage_type=massage_type)
+
+
+def course_for(client, *, by=None, template=None, start_days_ago=30, planned=10, **fields):
+    return plan_course(
+        client=client,
+        template=template or standard_template(),
+        by=by or UserFactory(),
+        therapist=by or UserFactory(),
+        referral=client.referral_notes.latest_first().first(),
+        goal="Less pain when sitting at work.",
+        planned_sessions=planned,
+        start_date=timezone.localdate() - datetime.timedelta(days=start_days_ago),
+        **fields,
+    )
+
+
+def plan_steps(course):
+    """The course's plan as the steps of a session (what the form is prefilled with)."""
+    return [
+        {name: getattr(step, name) for name in STEP_FIELDS}
+        for step in course.steps.select_related("technique", "zone")
+    ]
+
+
+def log(course, *, days_ago=1, by=None, steps=None, **fields):
+    performed_at = timezone.now() - datetime.timedelta(days=days_ago)
+    values = {"pain_before": 6, "pain_after": 4, "tolerance": "well", **fields}
+    return log_session(
+        course=course,
+        by=by or course.therapist,
+        performed_at=performed_at,
+        steps=plan_steps(course) if steps is None else steps,
+        **values,
+    )

@@ -1,0 +1,244 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clinic.lib.access import client_for
+from sessions_app import services
+from sessions_app.forms import (
+    AddendumForm,
+    CourseEditForm,
+    NewCourseForm,
+    PlanStepFormSet,
+    SessionForm,
+    StepFormSet,
+    VoidForm,
+    step_initial,
+)
+from sessions_app.models import Session, SessionStep
+
+
+def posted(request):
+    return request.POST if request.method == "POST" else None
+
+
+def course_of(request, pk, course_id, perm):
+    client = client_for(request, pk, perm)
+    return client, get_object_or_404(
+        client.courses.select_related("therapist", "referral"), pk=course_id
+    )
+
+
+def session_of(request, pk, session_id, perm):
+    client = client_for(request, pk, perm)
+    sessions = Session.objects.filter(course__client=client).select_related(
+        "course", "therapist", "signed_by", "voided_by"
+    )
+    return client, get_object_or_404(sessions, pk=session_id)
+
+
+def course_create(request, pk):
+    client = client_for(request, pk, "sessions_app.add_course")
+    form = NewCourseForm(posted(request), client=client, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "template"}
+        try:
+            course = services.plan_course(
+                client=client, template=form.cleaned_data["template"], by=request.user, **fields
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{course} planned from {course.template}.")
+            return redirect(course)
+    return render(request, "sessions_app/course_form.html", {"client": client, "form": form})
+
+
+def course_edit(request, pk, course_id):
+    client, course = course_of(request, pk, course_id, "sessions_app.change_course")
+    form = CourseEditForm(posted(request), instance=course, client=client)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Course saved.")
+        return redirect(course)
+    return render(
+        request, "sessions_app/course_form.html", {"client": client, "form": form, "course": course}
+    )
+
+
+def course_detail(request, pk, course_id):
+    client, course = course_of(request, pk, course_id, "sessions_app.view_course")
+    sessions = list(
+        course.sessions.select_related("therapist").prefetch_related(
+            Prefetch("steps", SessionStep.objects.select_related("technique", "zone"))
+        )
+    )
+    return render(
+        request,
+        "sessions_app/course_detail.html",
+        {
+            "client": client,
+            "course": course,
+            "plan": course.steps.select_related("technique", "zone"),
+            "sessions": sessions,
+            "done": sum(not session.is_voided for session in sessions),
+            "planned": course.planned.all(),
+        },
+    )
+
+
+def plan_edit(request, pk, course_id):
+    client, course = course_of(request, pk, course_id, "sessions_app.change_course")
+    steps = course.steps.select_related("technique", "zone")
+    formset = PlanStepFormSet(posted(request), initial=step_initial(steps, with_duration=True))
+    if request.method == "POST" and formset.is_valid():
+        try:
+            services.replan_course(course=course, steps=formset.steps(), by=request.user)
+        except ValidationError as error:
+            formset.plan_errors = error.messages
+        else:
+            messages.success(request, "Plan saved.")
+            return redirect(course)
+    return render(
+        request,
+        "sessions_app/plan_form.html",
+        {"client": client, "course": course, "formset": formset},
+    )
+
+
+@require_POST
+def course_schedule(request, pk, course_id):
+    _, course = course_of(request, pk, course_id, "sessions_app.change_course")
+    services.schedule_sessions(course=course)
+    messages.success(request, f"Dates of the {course.planned_sessions} planned sessions set.")
+    return redirect(course)
+
+
+def session_create(request, pk, course_id):
+    client, course = course_of(request, pk, course_id, "sessions_app.add_session")
+    plan = course.steps.select_related("technique", "zone")
+    form = SessionForm(posted(request))
+    formset = StepFormSet(posted(request), initial=step_initial(plan))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            session = services.log_session(
+                course=course, by=request.user, steps=formset.steps(), **form.session_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{session} logged as a draft. Check it, then sign it.")
+            return redirect(session)
+    return render(
+        request,
+        "sessions_app/session_form.html",
+        {"client": client, "course": course, "form": form, "formset": formset},
+    )
+
+
+def session_edit(request, pk, session_id):
+    client, session = session_of(request, pk, session_id, "sessions_app.change_session")
+    if not session.is_draft:
+        messages.error(request, "This session is locked. Add an addendum to correct it.")
+        return redirect(session)
+    steps = session.steps.select_related("technique", "zone")
+    form = SessionForm(posted(request), initial=SessionForm.initial_for(session))
+    formset = StepFormSet(posted(request), initial=step_initial(steps))
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            services.revise_session(
+                session=session, by=request.user, steps=formset.steps(), **form.session_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{session} saved.")
+            return redirect(session)
+    return render(
+        request,
+        "sessions_app/session_form.html",
+        {
+            "client": client,
+            "course": session.course,
+            "session": session,
+            "form": form,
+            "formset": formset,
+        },
+    )
+
+
+def session_detail(request, pk, session_id):
+    client, session = session_of(request, pk, session_id, "sessions_app.view_session")
+    return render(
+        request,
+        "sessions_app/session_detail.html",
+        {
+            "client": client,
+            "session": session,
+            "steps": session.steps.select_related("technique", "zone"),
+            "addenda": session.addenda.select_related("author"),
+        },
+    )
+
+
+@require_POST
+def session_sign(request, pk, session_id):
+    _, session = session_of(request, pk, session_id, "sessions_app.sign_session")
+    try:
+        services.sign_session(session=session, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{session} signed. It is now locked.")
+    return redirect(session)
+
+
+def session_void(request, pk, session_id):
+    client, session = session_of(request, pk, session_id, "sessions_app.sign_session")
+    form = VoidForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.void_session(
+                session=session, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"{session} voided. It stays on the record, marked.")
+            return redirect(session)
+    return render(
+        request,
+        "sessions_app/session_action_form.html",
+        {
+            "client": client,
+            "session": session,
+            "form": form,
+            "title": "Void session",
+            "button": "Void session",
+        },
+    )
+
+
+def addendum_create(request, pk, session_id):
+    client, session = session_of(request, pk, session_id, "sessions_app.add_addendum")
+    form = AddendumForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_addendum(session=session, by=request.user, text=form.cleaned_data["text"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Addendum added.")
+            return redirect(session)
+    return render(
+        request,
+        "sessions_app/session_action_form.html",
+        {
+            "client": client,
+            "session": session,
+            "form": form,
+            "title": "Add an addendum",
+            "button": "Add addendum",
+        },
+    )
