@@ -137,7 +137,7 @@ class BaseStepFormSet(forms.BaseFormSet):
         """The kept steps as dicts, in the order they were given."""
         # An untouched extra form is left empty (cleaned_data == {}) and skipped.
         return [
-            form.cleaned_data
+            {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
             for form in self.forms
             if form.cleaned_data and not form.cleaned_data.get("DELETE")
         ]

@@ -39,8 +39,8 @@ class Intensity(models.IntegerChoices):
 
 
 class MassageType(models.TextChoices):
-    CLASSIC = "classic", "Classic (manual)"
-    VACUUM = "vacuum", "Vacuum (cupping, glass or ceramic cups)"
+    CLASSIC = "classic", "Classic"
+    VACUUM = "vacuum", "Vacuum (cupping)"  # glass or ceramic cups
     SPOT = "spot", "Spot (acupressure)"
 
 

@@ -6,6 +6,7 @@ from clinic import roles
 from clinic.models import Client, ReferralNote
 from screening.models import Answer, Screening
 from screening.services import eligibility
+from sessions_app.models import Addendum, Course, Session
 
 
 @pytest.fixture(autouse=True)
@@ -22,6 +23,9 @@ def counts():
         "referral notes": ReferralNote.objects.count(),
         "screenings": Screening.objects.count(),
         "answers": Answer.objects.count(),
+        "courses": Course.objects.count(),
+        "sessions": Session.objects.count(),
+        "addenda": Addendum.objects.count(),
     }
 
 
@@ -94,3 +98,18 @@ def test_the_demo_shows_every_eligibility_case():
         "screening_expired",
     } <= reasons
     assert {"restrictions", "screening_due"} <= warnings
+
+
+@pytest.mark.django_db
+def test_the_demo_has_courses_of_every_type_with_sessions_in_every_state():
+    call_command("seed_demo")
+    courses = Course.objects.all()
+    assert {course.massage_type for course in courses} == {"classic", "vacuum", "spot"}
+    sessions = Session.objects.all()
+    assert sessions.filter(signed_at__isnull=False).count() >= 9
+    assert sessions.filter(signed_at__isnull=True, voided_at__isnull=True).count() == 1
+    assert sessions.filter(voided_at__isnull=False).count() == 1
+    assert Addendum.objects.count() == 1
+    for course in courses:
+        pains = [s.pain_after for s in course.sessions.counted().filter(signed_at__isnull=False)]
+        assert pains == sorted(pains, reverse=True) and pains[0] > pains[-1]

@@ -22,6 +22,7 @@ from clinic.models import (
 from clinic.services import register_client
 from screening.models import Answer, Contraindication
 from screening.services import record_screening
+from sessions_app.lib.demo import DEMO_COURSES, add_demo_course
 
 # username, first name, last name, role
 DEMO_ACCOUNTS = [
@@ -124,10 +125,10 @@ DEMO_CLIENTS = [
 
 # What each demo client's records show on the client page, so the demo has every case:
 # last name -> (referral: days since the consult, decision, stage, restrictions, days valid;
-#               screening: days ago, items found, items unknown, blood pressure)
+#               screenings: [(days ago, items found, items unknown, blood pressure)])
 R = ReferralNote.Decision
 DEMO_RECORDS = {
-    "Petrova": ((10, R.CLEARED, "chronic", "", 90), (2, [], [], (125, 80))),
+    "Petrova": ((30, R.CLEARED, "chronic", "", 90), [(13, [], [], None), (2, [], [], (125, 80))]),
     "Sokolov": (
         (
             20,
@@ -136,14 +137,14 @@ DEMO_RECORDS = {
             "No deep work over L4-L5; no vibration in the lumbar zone.",
             90,
         ),
-        (1, [], [], (130, 85)),
+        [(10, [], [], None), (1, [], [], (130, 85))],
     ),
-    "Kuznetsova": ((15, R.CLEARED, "chronic", "", 90), (0, [], [], (152, 96))),
-    "Morozov": ((5, R.NOT_CLEARED, "acute", "", 30), (1, [], [], (128, 82))),
-    "Lebedeva": ((120, R.CLEARED, "remission", "", 90), (3, [], [], (118, 76))),
-    "Fedorov": ((30, R.CLEARED, "subacute", "", 90), (4, [], ["tuberculosis"], None)),
-    "Popova": ((80, R.CLEARED, "chronic", "", 90), (12, [], [], (110, 70))),
-    "Vasiliev": ((25, R.CLEARED, "chronic", "", 90), (20, [], [], (135, 85))),
+    "Kuznetsova": ((15, R.CLEARED, "chronic", "", 90), [(0, [], [], (152, 96))]),
+    "Morozov": ((5, R.NOT_CLEARED, "acute", "", 30), [(1, [], [], (128, 82))]),
+    "Lebedeva": ((120, R.CLEARED, "remission", "", 90), [(3, [], [], (118, 76))]),
+    "Fedorov": ((30, R.CLEARED, "subacute", "", 90), [(4, [], ["tuberculosis"], None)]),
+    "Popova": ((80, R.CLEARED, "chronic", "", 90), [(12, [], [], (110, 70))]),
+    "Vasiliev": ((25, R.CLEARED, "chronic", "", 90), [(20, [], [], (135, 85))]),
 }
 del R
 
@@ -194,7 +195,8 @@ class Command(BaseCommand):
     help = (
         "Create the demo accounts (reception, therapist, admin; password from DEMO_PASSWORD, "
         "default clinic-demo) and demo clients with referral notes and screenings that show "
-        "every eligibility case. Running it again changes nothing. "
+        "every eligibility case, and courses of every massage type with logged sessions. "
+        "Running it again changes nothing. "
         "--clients N adds N generated clients for load tests and benchmarks."
     )
 
@@ -274,7 +276,7 @@ class Command(BaseCommand):
 
     def add_demo_records(self, client, codes, accounts):
         today = timezone.localdate()
-        referral, screening = DEMO_RECORDS[client.last_name]
+        referral, screenings = DEMO_RECORDS[client.last_name]
         consulted, decision, stage, restrictions, valid_days = referral
         consult_date = today - datetime.timedelta(days=consulted)
         note = ReferralNote(
@@ -293,25 +295,31 @@ class Command(BaseCommand):
         note.full_clean()
         note._history_user = accounts[roles.RECEPTION]
         note.save()
-        days_ago, found, unknown, pressure = screening
-        items = Contraindication.objects.active()
-        record_screening(
-            client=client,
-            by=accounts[roles.THERAPIST],
-            screened_on=today - datetime.timedelta(days=days_ago),
-            answers={
-                item: (
-                    Answer.Value.PRESENT
-                    if item.code in found
-                    else Answer.Value.UNKNOWN
-                    if item.code in unknown
-                    else Answer.Value.ABSENT
-                )
-                for item in items
-            },
-            systolic=pressure[0] if pressure else None,
-            diastolic=pressure[1] if pressure else None,
-        )
+        for days_ago, found, unknown, pressure in screenings:
+            record_screening(
+                client=client,
+                by=accounts[roles.THERAPIST],
+                screened_on=today - datetime.timedelta(days=days_ago),
+                answers={
+                    item: (
+                        Answer.Value.PRESENT
+                        if item.code in found
+                        else Answer.Value.UNKNOWN
+                        if item.code in unknown
+                        else Answer.Value.ABSENT
+                    )
+                    for item in Contraindication.objects.active()
+                },
+                systolic=pressure[0] if pressure else None,
+                diastolic=pressure[1] if pressure else None,
+            )
+        if client.last_name in DEMO_COURSES:
+            add_demo_course(
+                client,
+                DEMO_COURSES[client.last_name],
+                therapist=accounts[roles.THERAPIST],
+                referral=note,
+            )
 
     def generate_clients(self, count, accounts):
         """Bulk-insert `count` clients with their history rows, in batches, with a progress bar."""

@@ -1,0 +1,193 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from simple_history.admin import SimpleHistoryAdmin
+
+from sessions_app.lib.technique import step_errors
+from sessions_app.models import (
+    Addendum,
+    Course,
+    CourseStep,
+    PlanTemplate,
+    Session,
+    SessionStep,
+    Technique,
+    TemplateStep,
+    Zone,
+)
+
+
+class CatalogueAdmin(SimpleHistoryAdmin):
+    """Techniques and zones are retired, never deleted: plans and sessions refer to them."""
+
+    list_editable = ["position", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["code"] if obj else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Technique)
+class TechniqueAdmin(CatalogueAdmin):
+    list_display = ["name", "category", "is_relaxing", "opens_session", "position", "is_active"]
+    list_filter = ["category", "is_relaxing", "is_active"]
+
+
+@admin.register(Zone)
+class ZoneAdmin(CatalogueAdmin):
+    list_display = ["name", "max_intensity", "position", "is_active"]
+
+
+class TemplateStepFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        kept = [
+            form.instance
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+        # A template is a plan like any other: the clinic's technique holds for it too.
+        errors = step_errors(sorted(kept, key=lambda step: (step.stage, step.position)))
+        if errors:
+            raise ValidationError(errors)
+
+
+class TemplateStepInline(admin.TabularInline):
+    model = TemplateStep
+    formset = TemplateStepFormSet
+    fields = [
+        "stage",
+        "position",
+        "technique",
+        "zone",
+        "repetitions",
+        "intensity",
+        "planned_seconds",
+    ]
+    extra = 0
+
+
+@admin.register(PlanTemplate)
+class PlanTemplateAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "massage_type", "is_active"]
+    list_filter = ["massage_type", "is_active"]
+    inlines = [TemplateStepInline]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class CourseStepInline(ReadOnlyInline):
+    model = CourseStep
+    fields = [
+        "stage",
+        "position",
+        "technique",
+        "zone",
+        "repetitions",
+        "intensity",
+        "planned_seconds",
+    ]
+
+
+@admin.register(Course)
+class CourseAdmin(SimpleHistoryAdmin):
+    """Courses are planned on the client's page, which copies a template; here they are read,
+    and the status, goal and planned number corrected."""
+
+    list_display = [
+        "client",
+        "massage_type",
+        "therapist",
+        "start_date",
+        "planned_sessions",
+        "status",
+    ]
+    list_filter = ["status", "massage_type", "therapist"]
+    list_select_related = ["client", "therapist"]
+    search_fields = ["client__record_number", "client__last_name"]
+    date_hierarchy = "start_date"
+    fields = [
+        "client",
+        "massage_type",
+        "therapist",
+        "referral",
+        "template",
+        "goal",
+        "planned_sessions",
+        "start_date",
+        "frequency_days",
+        "status",
+    ]
+    readonly_fields = ["client", "massage_type", "therapist", "referral", "template", "start_date"]
+    inlines = [CourseStepInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class SessionStepInline(ReadOnlyInline):
+    model = SessionStep
+    fields = ["stage", "position", "technique", "zone", "repetitions", "intensity"]
+
+
+class AddendumInline(ReadOnlyInline):
+    model = Addendum
+    fields = ["created_at", "author", "text"]
+    readonly_fields = fields
+
+
+@admin.register(Session)
+class SessionAdmin(SimpleHistoryAdmin):
+    """Read-only: sessions are logged, signed, amended and voided on the staff pages, where
+    every one passes through sessions_app.services and its rules."""
+
+    list_display = [
+        "course",
+        "number",
+        "performed_at",
+        "therapist",
+        "pain_before",
+        "pain_after",
+        "state",
+    ]
+    list_filter = ["tolerance", "therapist"]
+    list_select_related = ["course__client", "therapist"]
+    search_fields = ["course__client__record_number", "course__client__last_name"]
+    date_hierarchy = "performed_at"
+    inlines = [SessionStepInline, AddendumInline]
+
+    @admin.display(description="state")
+    def state(self, session):
+        if session.is_voided:
+            return "voided"
+        return "signed" if session.is_signed else "draft"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
