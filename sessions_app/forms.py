@@ -96,11 +96,12 @@ class CourseEditForm(CourseForm):
 class StepForm(forms.Form):
     """One step, planned or performed. The choices come from the formset, read once."""
 
-    stage = forms.TypedChoiceField(choices=Stage.choices, coerce=int)
+    # Every choice starts blank, so that an untouched spare row is left out, not refused.
+    stage = forms.TypedChoiceField(choices=[("", "—"), *Stage.choices], coerce=int)
     technique = forms.TypedChoiceField(coerce=int)
     zone = forms.TypedChoiceField(coerce=int)
-    repetitions = forms.IntegerField(min_value=1, max_value=9, initial=2)
-    intensity = forms.TypedChoiceField(choices=Intensity.choices, coerce=int)
+    repetitions = forms.IntegerField(min_value=1, max_value=9)
+    intensity = forms.TypedChoiceField(choices=[("", "—"), *Intensity.choices], coerce=int)
 
     def __init__(self, *args, catalogue, **kwargs):
         super().__init__(*args, **kwargs)
@@ -111,6 +112,11 @@ class StepForm(forms.Form):
         self.fields["zone"].choices = [("", "—")] + [
             (z.pk, z.name) for z in catalogue["zones"].values()
         ]
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.Select):
+                field.widget.attrs["class"] = "form-select form-select-sm"
+            elif not isinstance(field.widget, forms.CheckboxInput):
+                field.widget.attrs["class"] = "form-control form-control-sm"
 
     def clean_technique(self):
         return self.catalogue["techniques"][self.cleaned_data["technique"]]
@@ -186,6 +192,8 @@ class SessionForm(forms.Form):
         )
         self.helper = FormHelper()
         self.helper.form_tag = False
+        # The reasons a session was refused are this form's non-field errors.
+        self.helper.form_error_title = "Nothing was saved"
         self.helper.layout = Layout(
             Row(
                 Column("performed_at"),

@@ -157,6 +157,18 @@ def test_a_full_session_is_logged_from_the_prefilled_form(client, therapist, cou
     assert session.is_draft
 
 
+def test_the_spare_empty_rows_a_browser_sends_are_left_out(client, therapist, course):
+    client.force_login(therapist)
+    rows = plan_rows(course) + [dict.fromkeys(STEP_FIELDS, "")] * 2
+    data = session_data(course, rows=rows)
+    data["form-INITIAL_FORMS"] = str(len(rows) - 2)
+    response = client.post(
+        reverse("sessions_app:session_create", args=[course.client_id, course.pk]), data
+    )
+    assert response.status_code == 302
+    assert Session.objects.get().steps.count() == 14
+
+
 def test_a_broken_rule_is_explained_on_the_form_and_nothing_is_stored(client, therapist, course):
     client.force_login(therapist)
     rows = plan_rows(course)
