@@ -5,9 +5,9 @@ from django.contrib.auth.admin import UserAdmin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.forms import ClientForm, ReferralNoteForm
+from clinic.lib.admin import HistoryAdmin
 from clinic.models import Client, Condition, ReferralNote
 from clinic.services import register_client
 from screening.services import eligibility_for
@@ -29,7 +29,7 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Client)
-class ClientAdmin(SimpleHistoryAdmin):
+class ClientAdmin(HistoryAdmin):
     # The staff form, so that the back office refuses the same bad input with the same words.
     form = ClientForm
     list_display = [
@@ -135,7 +135,7 @@ class ConditionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReferralNote)
-class ReferralNoteAdmin(SimpleHistoryAdmin):
+class ReferralNoteAdmin(HistoryAdmin):
     # The staff form, so that the back office checks scans and dates the same way.
     form = ReferralNoteForm
     list_display = ["client", "specialist_name", "consult_date", "stage", "decision", "valid_until"]

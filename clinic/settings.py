@@ -160,6 +160,9 @@ STORAGES = {
 # and served only by a view that checks the user's role.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
 
+# Change history is read in the back office, never restored (see clinic.lib.admin).
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

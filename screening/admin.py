@@ -1,12 +1,12 @@
 from django.contrib import admin
 from django.db.models import Prefetch
-from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.lib.admin import HistoryAdmin
 from screening.models import Answer, Contraindication, Screening
 
 
 @admin.register(Contraindication)
-class ContraindicationAdmin(SimpleHistoryAdmin):
+class ContraindicationAdmin(HistoryAdmin):
     list_display = ["name", "code", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
@@ -37,7 +37,7 @@ class AnswerInline(admin.TabularInline):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(SimpleHistoryAdmin):
+class ScreeningAdmin(HistoryAdmin):
     list_display = ["client", "screened_on", "screened_by", "pressure", "outcome"]
     list_filter = ["screened_on"]
     list_select_related = ["client", "screened_by"]

@@ -1,8 +1,8 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.lib.admin import HistoryAdmin
 from sessions_app.lib.technique import step_errors
 from sessions_app.models import (
     Addendum,
@@ -17,7 +17,7 @@ from sessions_app.models import (
 )
 
 
-class CatalogueAdmin(SimpleHistoryAdmin):
+class CatalogueAdmin(HistoryAdmin):
     """Techniques and zones are retired, never deleted: plans and sessions refer to them."""
 
     list_editable = ["position", "is_active"]
@@ -29,6 +29,25 @@ class CatalogueAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Templates are checked when a course is planned from them; say at once which ones
+        # this change has put outside the technique.
+        broken = [
+            template.name
+            for template in PlanTemplate.objects.active().prefetch_related(
+                "steps__technique", "steps__zone"
+            )
+            if step_errors(list(template.steps.all()))
+        ]
+        if broken:
+            self.message_user(
+                request,
+                "These plan templates no longer follow the clinic's technique and cannot be "
+                f"used until corrected: {', '.join(broken)}.",
+                messages.WARNING,
+            )
 
 
 @admin.register(Technique)
@@ -74,7 +93,7 @@ class TemplateStepInline(admin.TabularInline):
 
 
 @admin.register(PlanTemplate)
-class PlanTemplateAdmin(SimpleHistoryAdmin):
+class PlanTemplateAdmin(HistoryAdmin):
     list_display = ["name", "massage_type", "is_active"]
     list_filter = ["massage_type", "is_active"]
     inlines = [TemplateStepInline]
@@ -108,7 +127,7 @@ class CourseStepInline(ReadOnlyInline):
 
 
 @admin.register(Course)
-class CourseAdmin(SimpleHistoryAdmin):
+class CourseAdmin(HistoryAdmin):
     """Courses are planned on the client's page, which copies a template; here they are read,
     and the status, goal and planned number corrected."""
 
@@ -158,7 +177,7 @@ class AddendumInline(ReadOnlyInline):
 
 
 @admin.register(Session)
-class SessionAdmin(SimpleHistoryAdmin):
+class SessionAdmin(HistoryAdmin):
     """Read-only: sessions are logged, signed, amended and voided on the staff pages, where
     every one passes through sessions_app.services and its rules."""
 

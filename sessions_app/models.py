@@ -14,6 +14,7 @@ from clinic.models import Client, ReferralNote
 
 REPETITIONS = (2, 3)  # each technique is repeated 2–3 times (domain.md)
 PAIN_SCALE = (0, 10)
+MAX_PLANNING_AHEAD = datetime.timedelta(days=365)
 # Sane bounds of each stage, in seconds: (shortest, longest, default).
 STAGE_SECONDS = {
     1: (30, 900, 180),  # introductory: about 3 minutes
@@ -254,6 +255,16 @@ class Course(models.Model):
                 "This referral note does not clear manual therapy; a course must rest on one "
                 "that does.",
                 code="referral_not_clearing",
+            )
+        if self.start_date and self.referral_id and self.start_date < self.referral.consult_date:
+            errors["start_date"] = ValidationError(
+                "The course cannot start before the specialist's consult of %(consult)s.",
+                code="before_referral",
+                params={"consult": self.referral.consult_date.strftime("%d.%m.%Y")},
+            )
+        elif self.start_date and self.start_date > timezone.localdate() + MAX_PLANNING_AHEAD:
+            errors["start_date"] = ValidationError(
+                "Plan a course to start within a year.", code="too_far_ahead"
             )
         if not 1 <= (self.planned_sessions or 0) <= 60:
             errors["planned_sessions"] = "Plan from 1 to 60 sessions."

@@ -54,6 +54,13 @@ def plan_course(*, client, template, by, **fields):
         )
         for step in template.steps.select_related("technique", "zone")
     ]
+    errors = step_errors(copy)
+    if errors:
+        # A catalogue edit (a technique no longer relaxing, a zone made light-only) can leave a
+        # template behind the rules; its copy must not become a client's plan.
+        raise ValidationError(
+            [ValidationError(f"The template “{template}” needs correcting first."), *errors]
+        )
     bulk_create_with_history(copy, CourseStep, default_user=by)
     return course
 
@@ -107,10 +114,9 @@ def log_session(
     with transaction.atomic():
         # Locking the course makes concurrent logging wait here, so numbers stay gap-free.
         course = Course.objects.select_for_update().select_related("client").get(pk=course.pk)
-        session = Session(
-            course=course,
-            therapist=by,
-            created_by=by,
+        session = Session(course=course, therapist=by, created_by=by)
+        record(
+            session,
             performed_at=performed_at,
             introductory_seconds=introductory_seconds,
             main_seconds=main_seconds,
@@ -121,7 +127,7 @@ def log_session(
             notes=notes,
         )
         new_steps = build_steps(steps)
-        check_session(session, new_steps, earlier=course.sessions.counted())
+        check_session(session, new_steps)
         session.number = (course.sessions.aggregate(last=Max("number"))["last"] or 0) + 1
         session._history_user = by
         session.save()
@@ -133,21 +139,44 @@ def log_session(
         return session
 
 
-def revise_session(*, session, by, steps, **fields):
-    """Change a draft session (same arguments and rules as `log_session`)."""
+def revise_session(
+    *,
+    session,
+    by,
+    performed_at,
+    steps,
+    pain_before,
+    pain_after,
+    tolerance,
+    introductory_seconds=STAGE_SECONDS[Stage.INTRODUCTORY][2],
+    main_seconds=STAGE_SECONDS[Stage.MAIN][2],
+    final_seconds=STAGE_SECONDS[Stage.FINAL][2],
+    notes="",
+):
+    """Change a draft session: the same arguments and rules as `log_session`, checked against
+    the sessions before it and after it."""
     with transaction.atomic():
-        session = Session.objects.select_for_update().get(pk=session.pk)
+        Course.objects.select_for_update().get(pk=session.course_id)
+        session = Session.objects.select_related("course__client").get(pk=session.pk)
         if not session.is_draft:
             raise ValidationError(
                 "%(session)s is signed or voided and locked; add an addendum instead.",
                 code="session_locked",
                 params={"session": session},
             )
-        for name, value in fields.items():
-            setattr(session, name, value)
+        record(
+            session,
+            performed_at=performed_at,
+            introductory_seconds=introductory_seconds,
+            main_seconds=main_seconds,
+            final_seconds=final_seconds,
+            pain_before=pain_before,
+            pain_after=pain_after,
+            tolerance=tolerance,
+            notes=notes,
+        )
         new_steps = build_steps(steps)
-        earlier = session.course.sessions.counted().filter(number__lt=session.number)
-        check_session(session, new_steps, earlier=earlier, revising=True)
+        check_session(session, new_steps)
         session._history_user = by
         session.save()
         for old in session.steps.all():
@@ -155,6 +184,13 @@ def revise_session(*, session, by, steps, **fields):
             old.delete()
         save_steps(session, new_steps, by)
         return session
+
+
+def record(session, **measures):
+    """Set what a person records about a session (and nothing else: number, signature and
+    void are the services' own)."""
+    for name, value in measures.items():
+        setattr(session, name, value)
 
 
 @transaction.atomic
@@ -222,9 +258,13 @@ def save_steps(session, steps, by):
     bulk_create_with_history(steps, SessionStep, default_user=by)
 
 
-def check_session(session, steps, *, earlier, revising=False):
+def check_session(session, steps):
     """Raise one ValidationError listing every rule the session and its steps break."""
     course = session.course
+    counted = course.sessions.counted().exclude(pk=session.pk)
+    counted = list(counted.order_by("number").prefetch_related(Prefetch("steps")))
+    earlier = [s for s in counted if session.number is None or s.number < session.number]
+    later = [s for s in counted if session.number is not None and s.number > session.number]
     errors = []
     performed_on = timezone.localdate(session.performed_at) if session.performed_at else None
     if session.performed_at is None:
@@ -244,6 +284,8 @@ def check_session(session, steps, *, earlier, revising=False):
                 code="before_course",
             )
         )
+    else:
+        errors += order_errors(session, earlier, later)
     if course.is_closed:
         errors.append(
             ValidationError(
@@ -252,8 +294,7 @@ def check_session(session, steps, *, earlier, revising=False):
                 code="course_closed",
             )
         )
-    earlier = list(earlier.order_by("number").prefetch_related(Prefetch("steps")))
-    if not revising and len(earlier) >= course.planned_sessions:
+    if session.number is None and len(earlier) >= course.planned_sessions:
         errors.append(
             ValidationError(
                 f"All {course.planned_sessions} planned sessions are logged; extend the "
@@ -266,9 +307,34 @@ def check_session(session, steps, *, earlier, revising=False):
         errors += [ValidationError(reason.message, code=reason.code) for reason in verdict.reasons]
     errors += measure_errors(session)
     errors += step_errors(steps)
-    errors += gentle_start_errors(steps, earlier)
+    errors += gentle_start_errors(steps, earlier, later)
     if errors:
         raise ValidationError(errors)
+
+
+def order_errors(session, earlier, later):
+    """Sessions are numbered in the order they were performed, so that "the previous session"
+    of the gentle start is the one before in time as well."""
+    when = timezone.localtime(session.performed_at)
+    if earlier and session.performed_at <= earlier[-1].performed_at:
+        return [
+            ValidationError(
+                f"{earlier[-1]} was performed at "
+                f"{timezone.localtime(earlier[-1].performed_at):%d.%m.%Y %H:%M}; this session "
+                f"({when:%d.%m.%Y %H:%M}) must come after it.",
+                code="out_of_order",
+            )
+        ]
+    if later and session.performed_at >= later[0].performed_at:
+        return [
+            ValidationError(
+                f"{later[0]} was performed at "
+                f"{timezone.localtime(later[0].performed_at):%d.%m.%Y %H:%M}; this session "
+                f"({when:%d.%m.%Y %H:%M}) must come before it.",
+                code="out_of_order",
+            )
+        ]
+    return []
 
 
 def measure_errors(session):
@@ -298,8 +364,9 @@ def measure_errors(session):
     return errors
 
 
-def gentle_start_errors(steps, earlier):
-    """The first two sessions are gentle; then depth grows at most one level per session."""
+def gentle_start_errors(steps, earlier, later):
+    """The first two sessions are gentle; then depth grows at most one level per session,
+    from the session before to this one and from this one to the session after."""
     deepest = max((step.intensity for step in steps), default=Intensity.LIGHT)
     if len(earlier) < 2 and deepest == Intensity.DEEP:
         return [
@@ -309,19 +376,30 @@ def gentle_start_errors(steps, earlier):
                 code="gentle_start",
             )
         ]
-    if earlier:
+    errors = []
+    if earlier and deepest > earlier[-1].deepest_intensity() + 1:
         previous = earlier[-1]
-        allowed = previous.deepest_intensity() + 1
-        if deepest > allowed:
-            return [
-                ValidationError(
-                    f"The deepest step is {Intensity(deepest).label.lower()}, but the previous "
-                    f"session ({previous}) went no deeper than "
-                    f"{Intensity(allowed - 1).label.lower()}: deepen one level at a time.",
-                    code="depth_jump",
-                )
-            ]
-    return []
+        errors.append(
+            ValidationError(
+                f"The deepest step is {Intensity(deepest).label.lower()}, but the previous "
+                f"session ({previous}) went no deeper than "
+                f"{Intensity(previous.deepest_intensity()).label.lower()}: deepen one level at "
+                "a time.",
+                code="depth_jump",
+            )
+        )
+    if later and later[0].deepest_intensity() > deepest + 1:
+        following = later[0]
+        errors.append(
+            ValidationError(
+                f"The next session ({following}) went "
+                f"{Intensity(following.deepest_intensity()).label.lower()}; this one must "
+                f"reach at least {Intensity(following.deepest_intensity() - 1).label.lower()}"
+                " so that depth grows one level at a time.",
+                code="depth_jump",
+            )
+        )
+    return errors
 
 
 def minutes(seconds):

@@ -55,6 +55,14 @@ def step_errors(steps):
 
 def errors_of_step(step, name, relaxing):
     errors = []
+    for kind, entry in (("technique", step.technique), ("zone", step.zone)):
+        if not entry.is_active:
+            errors.append(
+                ValidationError(
+                    f"{name}: the {kind} “{entry.name}” is retired; choose one in use.",
+                    code="retired",
+                )
+            )
     if not REPETITIONS[0] <= (step.repetitions or 0) <= REPETITIONS[1]:
         errors.append(
             ValidationError(

@@ -30,15 +30,22 @@ def standard_template(massage_type="classic"):
 
 
 def course_for(client, *, by=None, template=None, start_days_ago=30, planned=10, **fields):
+    """A course from the standard scheme, resting on the latest referral consulted by its
+    start (or starting on the day of the client's only consult, if that came later)."""
+    start = timezone.localdate() - datetime.timedelta(days=start_days_ago)
+    referral = client.referral_notes.filter(consult_date__lte=start).latest_first().first()
+    if referral is None:
+        referral = client.referral_notes.latest_first().first()
+        start = referral.consult_date
     return plan_course(
         client=client,
         template=template or standard_template(),
         by=by or UserFactory(),
         therapist=by or UserFactory(),
-        referral=client.referral_notes.latest_first().first(),
+        referral=referral,
         goal="Less pain when sitting at work.",
         planned_sessions=planned,
-        start_date=timezone.localdate() - datetime.timedelta(days=start_days_ago),
+        start_date=start,
         **fields,
     )
 

@@ -1,5 +1,7 @@
 """Draft, sign, lock, amend, void: a session is never lost and never silently changed."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -8,6 +10,7 @@ from clinic.tests.factories import UserFactory
 from sessions_app.models import Session
 from sessions_app.services import add_addendum, revise_session, sign_session, void_session
 from sessions_app.tests.factories import course_for, log, plan_steps, treatable_client
+from sessions_app.tests.test_pages import session_data
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +70,8 @@ def test_the_edit_page_of_a_signed_session_refuses_and_stores_nothing(client, dr
     sign_session(session=draft, by=therapist)
     client.force_login(therapist)
     url = reverse("sessions_app:session_edit", args=[draft.course.client_id, draft.pk])
-    response = client.post(url, {"pain_before": "0"}, follow=True)
+    complete = session_data(draft.course, pain_before="0")
+    response = client.post(url, complete, follow=True)
     assert "This session is locked" in response.content.decode()
     draft.refresh_from_db()
     assert draft.pain_before == 6
@@ -126,3 +130,85 @@ def test_a_session_is_voided_once(draft, therapist):
     void_session(session=draft, by=therapist, reason="Duplicate")
     with pytest.raises(ValidationError, match="already voided"):
         void_session(session=draft, by=therapist, reason="Again")
+
+
+def test_a_session_is_signed_once(draft, therapist, clinic_admin):
+    sign_session(session=draft, by=therapist)
+    with pytest.raises(ValidationError, match="already signed or voided"):
+        sign_session(session=draft, by=clinic_admin)
+    draft.refresh_from_db()
+    assert draft.signed_by == therapist
+
+
+def test_a_void_needs_a_reason(draft, therapist):
+    with pytest.raises(ValidationError, match="Say why the session is voided"):
+        void_session(session=draft, by=therapist, reason="  ")
+    draft.refresh_from_db()
+    assert not draft.is_voided
+
+
+def test_the_planned_number_cannot_fall_below_the_sessions_logged(course, draft):
+    log(course, days_ago=1)
+    course.planned_sessions = 1
+    with pytest.raises(ValidationError, match="2 sessions are already logged"):
+        course.full_clean()
+
+
+def revise(session, steps=None, **changes):
+    values = {
+        "performed_at": session.performed_at,
+        "pain_before": session.pain_before,
+        "pain_after": session.pain_after,
+        "tolerance": session.tolerance,
+        **changes,
+    }
+    return revise_session(
+        session=session,
+        by=session.therapist,
+        steps=plan_steps(session.course) if steps is None else steps,
+        **values,
+    )
+
+
+def test_a_revision_keeps_the_order_of_the_sessions(course):
+    first = log(course, days_ago=3)
+    log(course, days_ago=2)
+    with pytest.raises(ValidationError, match="must come before it"):
+        revise(first, performed_at=first.performed_at + datetime.timedelta(days=2))
+
+
+def test_a_revision_keeps_depth_growing_one_level_to_the_next_session(course):
+    from sessions_app.models import Intensity
+
+    light = [{**step, "intensity": Intensity.LIGHT} for step in plan_steps(course)]
+    deep = [dict(step) for step in plan_steps(course)]
+    deep[6]["intensity"] = Intensity.DEEP
+    log(course, days_ago=5, steps=light)
+    log(course, days_ago=4, steps=light)
+    third = log(course, days_ago=3)  # moderate, a draft
+    fourth = log(course, days_ago=2, steps=deep)
+    sign_session(session=fourth, by=course.therapist)
+    with pytest.raises(ValidationError, match="this one must reach at least moderate"):
+        revise(third, steps=light)
+
+
+def test_a_revision_changes_only_what_a_person_records(draft):
+    with pytest.raises(TypeError):
+        revise(draft, number=42)
+    with pytest.raises(TypeError):
+        revise(draft, signed_at=draft.performed_at)
+
+
+def test_a_past_version_cannot_be_restored_in_the_back_office(
+    client, clinic_admin, draft, therapist
+):
+    signed = sign_session(session=draft, by=therapist)
+    first_version = signed.history.earliest()
+    client.force_login(clinic_admin)
+    url = reverse(
+        "admin:sessions_app_session_simple_history", args=[signed.pk, first_version.history_id]
+    )
+    assert client.get(url).status_code == 200
+    assert client.post(url, {"pain_before": "0", "pain_after": "10"}).status_code == 403
+    signed.refresh_from_db()
+    assert signed.is_signed and signed.pain_before == 6

@@ -259,3 +259,27 @@ def test_the_database_refuses_what_the_service_would(course):
             copy.number = 2
             setattr(copy, field, value)
             copy.save()
+
+
+def test_sessions_are_logged_in_the_order_they_were_performed(course):
+    log(course, days_ago=2)
+    (message,) = refused(course, days_ago=5)
+    assert message.startswith("Session 1 of ")
+    assert message.endswith("must come after it.")
+
+
+def test_a_back_dated_session_cannot_skip_the_gentle_start(course):
+    log(course, days_ago=2)
+    log(course, days_ago=1)
+    deep = with_step(course, 6, intensity=Intensity.DEEP)
+    messages = refused(course, days_ago=20, steps=deep)
+    assert any(m.endswith("must come after it.") for m in messages)
+
+
+def test_a_retired_technique_cannot_be_logged(course):
+    Technique.objects.filter(code="rubbing").update(is_active=False)
+    (message,) = refused(course)
+    assert message == (
+        "Main step 1 (rubbing over the paravertebral zone, moderate): the technique "
+        "“Rubbing” is retired; choose one in use."
+    )

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app.models import Course, Intensity, PlannedSession, Session, Stage, Zone
+from sessions_app.models import Course, Intensity, PlannedSession, Session, Zone
 from sessions_app.tests.factories import (
     STEP_FIELDS,
     course_for,
@@ -226,7 +226,81 @@ def test_the_course_page_needs_the_same_queries_however_many_sessions(
     assert response.context["done"] == sessions
 
 
-def test_the_stage_of_each_planned_step_is_kept_in_order(course):
-    stages = [step.stage for step in course.steps.all()]
-    assert stages == sorted(stages)
-    assert stages[0] == Stage.INTRODUCTORY and stages[-1] == Stage.FINAL
+def test_reception_sees_neither_the_goal_nor_the_plan(client, reception, course):
+    client.force_login(reception)
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert course.goal not in page
+    assert "Fist-crest stretching" not in page
+    assert "Plan of each session" not in page
+
+
+def days_from_today(days):
+    return (timezone.localdate() + datetime.timedelta(days=days)).isoformat()
+
+
+@pytest.mark.parametrize(
+    ("start_date", "message"),
+    [
+        (days_from_today(-61), "cannot start before the specialist"),
+        (days_from_today(400), "Plan a course to start within a year."),
+        ("9999-12-01", "Plan a course to start within a year."),
+        ("31.02.2026", "Enter a valid date"),
+    ],
+)
+def test_a_course_starts_between_its_referral_and_a_year_ahead(
+    client, therapist, person, start_date, message
+):
+    client.force_login(therapist)
+    response = client.post(
+        reverse("sessions_app:course_create", args=[person.pk]),
+        {
+            "template": standard_template().pk,
+            "therapist": therapist.pk,
+            "referral": person.referral_notes.get().pk,
+            "goal": "Less pain",
+            "planned_sessions": "60",
+            "start_date": start_date,
+            "frequency_days": "30",
+        },
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert Course.objects.count() == 0
+
+
+def test_a_template_left_behind_by_a_catalogue_edit_cannot_be_planned(
+    client, therapist, clinic_admin, person
+):
+    from sessions_app.models import Technique
+
+    client.force_login(clinic_admin)
+    shaking = Technique.objects.get(code="shaking")
+    response = client.post(
+        reverse("admin:sessions_app_technique_change", args=[shaking.pk]),
+        {
+            "name": shaking.name,
+            "category": shaking.category,
+            "description": shaking.description,
+            "opens_session": "",
+            "position": shaking.position,
+            "is_active": "on",
+        },  # no longer relaxing
+        follow=True,
+    )
+    assert "no longer follow the clinic" in response.content.decode()
+    client.force_login(therapist)
+    refused = client.post(
+        reverse("sessions_app:course_create", args=[person.pk]),
+        {
+            "template": standard_template().pk,
+            "therapist": therapist.pk,
+            "referral": person.referral_notes.get().pk,
+            "goal": "Less pain",
+            "planned_sessions": "10",
+            "start_date": timezone.localdate().isoformat(),
+        },
+    )
+    page = refused.content.decode()
+    assert "needs correcting first" in page
+    assert "relaxing techniques only" in page
+    assert Course.objects.count() == 0
