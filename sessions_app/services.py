@@ -316,21 +316,21 @@ def order_errors(session, earlier, later):
     """Sessions are numbered in the order they were performed, so that "the previous session"
     of the gentle start is the one before in time as well."""
     when = timezone.localtime(session.performed_at)
-    if earlier and session.performed_at <= earlier[-1].performed_at:
+    if earlier and session.performed_at < earlier[-1].performed_at:
         return [
             ValidationError(
                 f"{earlier[-1]} was performed at "
                 f"{timezone.localtime(earlier[-1].performed_at):%d.%m.%Y %H:%M}; this session "
-                f"({when:%d.%m.%Y %H:%M}) must come after it.",
+                f"({when:%d.%m.%Y %H:%M}) cannot come before it.",
                 code="out_of_order",
             )
         ]
-    if later and session.performed_at >= later[0].performed_at:
+    if later and session.performed_at > later[0].performed_at:
         return [
             ValidationError(
                 f"{later[0]} was performed at "
                 f"{timezone.localtime(later[0].performed_at):%d.%m.%Y %H:%M}; this session "
-                f"({when:%d.%m.%Y %H:%M}) must come before it.",
+                f"({when:%d.%m.%Y %H:%M}) cannot come after it.",
                 code="out_of_order",
             )
         ]

@@ -58,8 +58,8 @@ def plan_steps(course):
     ]
 
 
-def log(course, *, days_ago=1, by=None, steps=None, **fields):
-    performed_at = timezone.now() - datetime.timedelta(days=days_ago)
+def log(course, *, days_ago=1, performed_at=None, by=None, steps=None, **fields):
+    performed_at = performed_at or timezone.now() - datetime.timedelta(days=days_ago)
     values = {"pain_before": 6, "pain_after": 4, "tolerance": "well", **fields}
     return log_session(
         course=course,

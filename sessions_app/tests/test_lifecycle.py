@@ -173,7 +173,7 @@ def revise(session, steps=None, **changes):
 def test_a_revision_keeps_the_order_of_the_sessions(course):
     first = log(course, days_ago=3)
     log(course, days_ago=2)
-    with pytest.raises(ValidationError, match="must come before it"):
+    with pytest.raises(ValidationError, match="cannot come after it"):
         revise(first, performed_at=first.performed_at + datetime.timedelta(days=2))
 
 

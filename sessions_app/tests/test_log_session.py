@@ -265,7 +265,7 @@ def test_sessions_are_logged_in_the_order_they_were_performed(course):
     log(course, days_ago=2)
     (message,) = refused(course, days_ago=5)
     assert message.startswith("Session 1 of ")
-    assert message.endswith("must come after it.")
+    assert message.endswith("cannot come before it.")
 
 
 def test_a_back_dated_session_cannot_skip_the_gentle_start(course):
@@ -273,7 +273,7 @@ def test_a_back_dated_session_cannot_skip_the_gentle_start(course):
     log(course, days_ago=1)
     deep = with_step(course, 6, intensity=Intensity.DEEP)
     messages = refused(course, days_ago=20, steps=deep)
-    assert any(m.endswith("must come after it.") for m in messages)
+    assert any(m.endswith("cannot come before it.") for m in messages)
 
 
 def test_a_retired_technique_cannot_be_logged(course):
