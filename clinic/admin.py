@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from clinic.forms import ClientForm, ReferralNoteForm
 from clinic.lib.admin import HistoryAdmin
-from clinic.models import Client, Condition, ReferralNote
+from clinic.models import AccessLog, Client, Condition, ReferralNote
 from clinic.services import register_client
 from screening.services import eligibility_for
 
@@ -194,3 +194,23 @@ class ClinicUserAdmin(UserAdmin):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Who looked at which record. Read here; written only by the views themselves."""
+
+    list_display = ["at", "user", "client", "view", "allowed"]
+    list_filter = ["allowed", "view", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "client"]
+    search_fields = ["client__record_number", "client__last_name", "user__username"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,5 @@
+import datetime
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
 from django import forms
@@ -256,3 +258,41 @@ class ReferralNoteForm(forms.ModelForm):
             self.instance.consult_date = consulted
             cleaned["valid_until"] = self.instance.default_valid_until()
         return cleaned
+
+
+class SessionRangeForm(forms.Form):
+    """The dates of the clinic-wide sessions export, both days included."""
+
+    MAX_DAYS = 366
+
+    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.form_action = "clinic:clinic_sessions_csv"
+        self.helper.disable_csrf = True
+        self.helper.layout = Layout(
+            Row(Column("date_from"), Column("date_to")), Submit("export", "Download CSV")
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last:
+            if last < first:
+                self.add_error("date_to", "The last day comes before the first; swap them.")
+            elif (last - first).days >= self.MAX_DAYS:
+                self.add_error("date_to", "Export at most a year at a time.")
+        return cleaned
+
+    def start(self):
+        return timezone.make_aware(
+            datetime.datetime.combine(self.cleaned_data["date_from"], datetime.time.min)
+        )
+
+    def end(self):
+        day_after = self.cleaned_data["date_to"] + datetime.timedelta(days=1)
+        return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))

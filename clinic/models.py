@@ -393,3 +393,36 @@ class ReferralNote(models.Model):
 
     def default_valid_until(self):
         return self.consult_date + datetime.timedelta(days=settings.CLINIC_REFERRAL_VALID_DAYS)
+
+
+class AccessLog(models.Model):
+    """Who opened or exported which client's record, when, and whether it was allowed.
+
+    Holds no medical data: the client, the kind of view and the outcome only. Written by
+    clinic.lib.audit; read, never changed, in the back office.
+    """
+
+    class View(models.TextChoices):
+        CLIENT_PAGE = "client_page", "Client's page"
+        PRINT = "print", "Printable record"
+        CSV = "csv", "Sessions CSV"
+        FHIR = "fhir", "FHIR export"
+        CLINIC_CSV = "clinic_csv", "Clinic-wide sessions CSV"
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    view = models.CharField(max_length=20, choices=View.choices)
+    allowed = models.BooleanField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["client", "at"]), models.Index(fields=["user", "at"])]
+
+    def __str__(self):
+        verdict = "opened" if self.allowed else "was refused"
+        return (
+            f"{self.user} {verdict} {self.get_view_display().lower()} at {self.at:%d.%m.%Y %H:%M}"
+        )

@@ -14,6 +14,11 @@ clinic_patterns = [
     path("clients/<int:pk>/edit/", views.ClientUpdateView.as_view(), name="client_edit"),
     path("clients/<int:pk>/archive/", views.client_archive, name="client_archive"),
     path("clients/<int:pk>/restore/", views.client_restore, name="client_restore"),
+    path("clients/<int:pk>/print/", views.client_print, name="client_print"),
+    path("clients/<int:pk>/sessions.csv", views.client_sessions_csv, name="client_sessions_csv"),
+    path("clients/<int:pk>/fhir/", views.client_fhir, name="client_fhir"),
+    path("exports/sessions/", views.sessions_export, name="sessions_export"),
+    path("exports/sessions.csv", views.clinic_sessions_csv, name="clinic_sessions_csv"),
     path("clients/<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
     path(
         "clients/<int:pk>/referrals/<int:referral_id>/",

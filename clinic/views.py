@@ -1,32 +1,41 @@
 import logging
+from collections import Counter
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db import DatabaseError, connection
-from django.db.models import Count, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
-from clinic.forms import ClientFilterForm, ClientForm, ReferralNoteForm
+from clinic import roles
+from clinic.forms import ClientFilterForm, ClientForm, ReferralNoteForm, SessionRangeForm
 from clinic.lib.access import client_for
+from clinic.lib.audit import audited
+from clinic.lib.charts import body_map, pain_chart
+from clinic.lib.fhir import client_bundle
 from clinic.lib.history import change_log, versions_of
 from clinic.lib.scans import scan_format
-from clinic.models import Client, ReferralNote
+from clinic.lib.session_csv import csv_response
+from clinic.lib.timeline import KINDS, ClientHistory
+from clinic.models import AccessLog, Client, ReferralNote
 from clinic.services import register_client
 from screening.services import eligibility, eligibility_for
+from sessions_app.models import Session, SessionStep, Zone
 
 logger = logging.getLogger(__name__)
 
-# How many past versions, referral notes and screenings the client's page lists; the back
-# office shows them all.
+# How many past versions of the record, and how many events of the history, a page shows.
 HISTORY_ON_PAGE = 10
-RECORDS_ON_PAGE = 10
+TIMELINE_PAGE = 30
 
 
 @permission_required("clinic.view_client", raise_exception=True)
@@ -94,9 +103,15 @@ class ClientUpdateView(UpdateView):
         return response
 
 
+@audited(AccessLog.View.CLIENT_PAGE)
 def client_detail(request, pk):
     client = client_for(request, pk)
-    user = request.user
+    history = ClientHistory.load(client, request.user)
+    kind = request.GET.get("kind") if request.GET.get("kind") in dict(KINDS) else ""
+    done = Counter(session.course_id for session in history.counted_sessions())
+    for course in history.courses:
+        course.done = done[course.pk]
+    mapped = selected_course(history.courses, request.GET.get("course"))
     return render(
         request,
         "clinic/client_detail.html",
@@ -104,26 +119,28 @@ def client_detail(request, pk):
             "client": client,
             "conditions": client.conditions.all(),
             "eligibility": eligibility(client, timezone.localdate()),
-            "referral_notes": (
-                client.referral_notes.select_related("recorded_by")[:RECORDS_ON_PAGE]
-                if user.has_perm("clinic.view_referralnote")
-                else None
+            "history": history,
+            "kinds": KINDS,
+            "kind": kind,
+            "timeline_query": f"kind={kind}" if kind else "",
+            "timeline": Paginator(history.entries(kind), TIMELINE_PAGE).get_page(
+                request.GET.get("page")
             ),
-            "screenings": (
-                client.screenings.with_answers()[:RECORDS_ON_PAGE]
-                if user.has_perm("screening.view_screening")
-                else None
-            ),
-            "courses": (
-                client.courses.select_related("therapist").annotate(
-                    done=Count("sessions", filter=Q(sessions__voided_at__isnull=True))
-                )
-                if user.has_perm("sessions_app.view_course")
+            "pain": pain_chart(history.counted_sessions()) if history.sees_sessions else None,
+            "mapped_course": mapped,
+            "body": (
+                body_map(Zone.objects.all(), history.zone_counts(mapped))
+                if mapped and history.sees_sessions
                 else None
             ),
             "changes": change_log(versions_of(client)[: HISTORY_ON_PAGE + 1])[:HISTORY_ON_PAGE],
         },
     )
+
+
+def selected_course(courses, wanted):
+    """The course the body map shows: the one asked for, else the latest."""
+    return next((c for c in courses if str(c.pk) == wanted), courses[0] if courses else None)
 
 
 @require_POST
@@ -235,3 +252,74 @@ def referral_scan(request, pk, referral_id):
         # browser's own viewer, which refuses sandboxed documents and runs isolated anyway.
         response["Content-Security-Policy"] = "sandbox"
     return response
+
+
+def sessions_with_steps():
+    return Session.objects.select_related("course__client", "therapist").prefetch_related(
+        Prefetch("steps", SessionStep.objects.select_related("technique", "zone"))
+    )
+
+
+@never_cache
+@audited(AccessLog.View.PRINT)
+def client_print(request, pk):
+    client = client_for(request, pk)
+    history = ClientHistory.load(client, request.user)
+    return render(
+        request,
+        "clinic/client_print.html",
+        {
+            "client": client,
+            "conditions": client.conditions.all(),
+            "eligibility": eligibility(client, timezone.localdate()),
+            "history": history,
+            "entries": history.entries(),
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+@never_cache
+@audited(AccessLog.View.CSV)
+def client_sessions_csv(request, pk):
+    client = client_for(request, pk, "sessions_app.view_session")
+    sessions = sessions_with_steps().filter(course__client=client).order_by("performed_at", "pk")
+    return csv_response(sessions, f"{client.record_number}-sessions.csv")
+
+
+@never_cache
+@audited(AccessLog.View.FHIR)
+def client_fhir(request, pk):
+    client = client_for(request, pk, "sessions_app.view_session")
+    bundle = client_bundle(ClientHistory.load(client, request.user))
+    response = HttpResponse(bundle.json(indent=2), content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="{client.record_number}.fhir.json"'
+    return response
+
+
+def only_clinic_admins(request):
+    if not roles.is_clinic_admin(request.user):
+        raise PermissionDenied("The clinic-wide export is for clinic admins.")
+
+
+def sessions_export(request):
+    """The form of the clinic-wide sessions CSV."""
+    only_clinic_admins(request)
+    return render(request, "clinic/sessions_export.html", {"form": SessionRangeForm()})
+
+
+@never_cache
+@audited(AccessLog.View.CLINIC_CSV)
+def clinic_sessions_csv(request):
+    only_clinic_admins(request)
+    form = SessionRangeForm(request.GET)
+    if not form.is_valid():
+        return render(request, "clinic/sessions_export.html", {"form": form}, status=400)
+    sessions = (
+        sessions_with_steps()
+        .filter(performed_at__gte=form.start(), performed_at__lt=form.end())
+        .order_by("performed_at", "pk")
+        .iterator(chunk_size=500)
+    )
+    first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
+    return csv_response(sessions, f"sessions-{first:%Y%m%d}-{last:%Y%m%d}.csv")

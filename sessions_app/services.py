@@ -229,6 +229,7 @@ def void_session(*, session, by, reason):
 
 
 def add_addendum(*, session, by, text):
+    session = Session.objects.get(pk=session.pk)  # its state now, not when it was read
     if session.is_draft:
         raise ValidationError(
             "%(session)s is a draft: correct it directly, addenda are for signed sessions.",

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory, UserFactory
 from screening.tests.factories import screen
-from sessions_app.models import PlanTemplate
+from sessions_app.models import PlanTemplate, Session, SessionStep
 from sessions_app.services import log_session, plan_course
 
 STEP_FIELDS = ("stage", "technique", "zone", "repetitions", "intensity")
@@ -68,3 +68,31 @@ def log(course, *, days_ago=1, performed_at=None, by=None, steps=None, **fields)
         steps=plan_steps(course) if steps is None else steps,
         **values,
     )
+
+
+def bulk_sessions(course, count, *, start_days_ago=None):
+    """`count` signed sessions of the course's plan, inserted in bulk for size tests: they skip
+    the services' rules on purpose and must not be used to test them."""
+    start = timezone.now() - datetime.timedelta(days=start_days_ago or count)
+    plan = list(course.steps.all())
+    sessions = Session.objects.bulk_create(
+        Session(
+            course=course,
+            number=number,
+            performed_at=start + datetime.timedelta(hours=number),
+            therapist=course.therapist,
+            created_by=course.therapist,
+            pain_before=6,
+            pain_after=3,
+            tolerance="well",
+            signed_at=timezone.now(),
+            signed_by=course.therapist,
+        )
+        for number in range(1, count + 1)
+    )
+    SessionStep.objects.bulk_create(
+        SessionStep(session=session, **{n: getattr(step, n) for n in (*STEP_FIELDS, "position")})
+        for session in sessions
+        for step in plan
+    )
+    return sessions

@@ -1,0 +1,38 @@
+"""Recording who looked at a client's record (AccessLog), around the views that show it."""
+
+import functools
+
+from django.core.exceptions import PermissionDenied
+
+from clinic.models import AccessLog, Client
+
+
+def audited(view_name):
+    """Log each request of the decorated view: allowed when it answers 200, refused when the
+    user's role does not allow it. The view takes the client's id as `pk`, or none for a
+    clinic-wide export."""
+
+    def decorator(view):
+        @functools.wraps(view)
+        def logged(request, *args, **kwargs):
+            pk = kwargs.get("pk")
+            try:
+                response = view(request, *args, **kwargs)
+            except PermissionDenied:
+                record(request, pk, view_name, allowed=False)
+                raise
+            if response.status_code == 200:
+                record(request, pk, view_name, allowed=True)
+            return response
+
+        return logged
+
+    return decorator
+
+
+def record(request, pk, view_name, *, allowed):
+    # An allowed view has just read the client; a refused one may name any number, and only
+    # a client that exists is logged (the log would have nothing to point to otherwise).
+    if pk is not None and not allowed and not Client.objects.filter(pk=pk).exists():
+        return
+    AccessLog.objects.create(user=request.user, client_id=pk, view=view_name, allowed=allowed)

@@ -1,0 +1,80 @@
+"""The pictures of the client's page, drawn on the server as SVG: pain across sessions, and
+the body zones a course worked. Each comes with the numbers for a text alternative."""
+
+from django.utils.dateformat import format as format_date
+from django.utils.timezone import localtime
+
+from sessions_app.models import Intensity
+
+WIDTH, HEIGHT = 640, 220
+LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 28
+PAIN_MAX = 10
+
+
+def pain_chart(sessions):
+    """Points of pain before and after each session, oldest first, and a one-line summary."""
+    sessions = list(sessions)
+    span = WIDTH - LEFT - RIGHT
+    step = span / (len(sessions) - 1) if len(sessions) > 1 else 0
+    points = []
+    for index, session in enumerate(sessions):
+        x = LEFT + (step * index if len(sessions) > 1 else span / 2)
+        points.append(
+            {
+                "x": round(x, 1),
+                "before": session.pain_before,
+                "after": session.pain_after,
+                "y_before": y_of(session.pain_before),
+                "y_after": y_of(session.pain_after),
+                "session": session,
+                "day": format_date(localtime(session.performed_at), "j M Y"),
+            }
+        )
+    return {
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "bottom": HEIGHT - BOTTOM,
+        "ticks": [{"value": v, "y": y_of(v)} for v in range(0, PAIN_MAX + 1, 2)],
+        "points": points,
+        "before_line": " ".join(f"{p['x']},{p['y_before']}" for p in points),
+        "after_line": " ".join(f"{p['x']},{p['y_after']}" for p in points),
+        "summary": summary(points),
+    }
+
+
+def y_of(pain):
+    usable = HEIGHT - TOP - BOTTOM
+    return round(TOP + usable * (PAIN_MAX - pain) / PAIN_MAX, 1)
+
+
+def summary(points):
+    if not points:
+        return "No sessions yet, so no pain scores."
+    first, last = points[0], points[-1]
+    if len(points) == 1:
+        return (
+            f"One session ({first['day']}): pain {first['before']} before and "
+            f"{first['after']} after, on a scale of 0 to 10."
+        )
+    return (
+        f"Over {len(points)} sessions from {first['day']} to {last['day']}, pain before the "
+        f"session went from {first['before']} to {last['before']}, and after it from "
+        f"{first['after']} to {last['after']} (0 to 10)."
+    )
+
+
+def body_map(zones, counts):
+    """Each zone of the catalogue with how often the course worked it, by zone code."""
+    most = max(counts.values(), default=0)
+    return {
+        zone.code: {
+            "name": zone.name,
+            "count": counts.get(zone.pk, 0),
+            # Never fully transparent: an unworked zone stays visible as an outline.
+            "opacity": round(0.08 + 0.82 * counts.get(zone.pk, 0) / most, 2) if most else 0.08,
+            "light_only": zone.max_intensity == Intensity.LIGHT,
+        }
+        for zone in zones
+    }

@@ -1,0 +1,126 @@
+"""A client's whole history, read once for the client's page, the print view and the exports.
+
+`ClientHistory.load` runs a fixed number of queries whatever the length of the history; the
+timeline, the pain chart and the body map are then computed from what it read.
+"""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from clinic.lib.charts import pain_chart
+from sessions_app.models import Addendum, Session, SessionStep
+
+KINDS = [
+    ("referral", "Referral notes"),
+    ("screening", "Screenings"),
+    ("course", "Courses"),
+    ("session", "Sessions"),
+    ("addendum", "Addenda"),
+    ("void", "Voids"),
+]
+
+
+@dataclass
+class Entry:
+    kind: str
+    at: datetime.datetime
+    record: object
+
+
+def start_of(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+class ClientHistory:
+    def __init__(
+        self, client, *, referral_notes, screenings, courses, sessions, addenda, sees_sessions
+    ):
+        self.client = client
+        self.sees_sessions = sees_sessions
+        self.referral_notes = referral_notes
+        self.screenings = screenings
+        self.courses = courses
+        self.sessions = sessions
+        self.addenda = addenda
+
+    @classmethod
+    def load(cls, client, user):
+        """What `user` may see of the client's history; a kind the role may not read is empty."""
+        sees_sessions = user.has_perm("sessions_app.view_session")
+        sessions = []
+        if user.has_perm("sessions_app.view_course"):
+            sessions = Session.objects.filter(course__client=client).select_related(
+                "course", "therapist", "voided_by"
+            )
+            if sees_sessions:
+                sessions = sessions.prefetch_related(
+                    Prefetch("steps", SessionStep.objects.select_related("technique", "zone"))
+                )
+            sessions = list(sessions.order_by("performed_at", "pk"))
+        return cls(
+            client,
+            referral_notes=(
+                list(client.referral_notes.all())
+                if user.has_perm("clinic.view_referralnote")
+                else []
+            ),
+            screenings=(
+                list(client.screenings.with_answers())
+                if user.has_perm("screening.view_screening")
+                else []
+            ),
+            courses=(
+                list(client.courses.select_related("therapist"))
+                if user.has_perm("sessions_app.view_course")
+                else []
+            ),
+            sessions=sessions,
+            sees_sessions=sees_sessions,
+            addenda=(
+                list(
+                    Addendum.objects.filter(session__course__client=client).select_related(
+                        "author", "session__course"
+                    )
+                )
+                if sees_sessions
+                else []
+            ),
+        )
+
+    def entries(self, kind=None):
+        """Every event of the history, newest first; only those of `kind` when given."""
+        entries = [
+            *(Entry("referral", start_of(n.consult_date), n) for n in self.referral_notes),
+            *(Entry("screening", start_of(s.screened_on), s) for s in self.screenings),
+            *(Entry("course", start_of(c.start_date), c) for c in self.courses),
+            *(Entry("session", s.performed_at, s) for s in self.sessions),
+            *(Entry("addendum", a.created_at, a) for a in self.addenda),
+            *(
+                Entry("void", s.voided_at, s)
+                for s in self.sessions
+                if s.is_voided and self.sees_sessions
+            ),
+        ]
+        if kind:
+            entries = [entry for entry in entries if entry.kind == kind]
+        return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+    def pain_chart(self):
+        return pain_chart(self.counted_sessions())
+
+    def counted_sessions(self):
+        """The sessions that count (not voided), oldest first."""
+        return [session for session in self.sessions if not session.is_voided]
+
+    def zone_counts(self, course):
+        """How many steps of the course's counted sessions worked each zone, by zone id."""
+        return Counter(
+            step.zone_id
+            for session in self.counted_sessions()
+            if session.course_id == course.pk
+            for step in session.steps.all()
+        )
