@@ -1,0 +1,210 @@
+"""Print, CSV and FHIR exports, and the access log that records every look."""
+
+import csv
+import datetime
+import io
+import json
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+from fhir.resources.bundle import Bundle
+
+from clinic.models import AccessLog, Client
+from sessions_app.models import Session
+from sessions_app.services import void_session
+from sessions_app.tests.factories import course_for, log, treatable_client
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    return Client.objects.all()
+
+
+def fetch(client, user, url, **params):
+    user.refresh_from_db()
+    client.force_login(user)
+    return client.get(url, params)
+
+
+def content_of(response):
+    if response.streaming:
+        return b"".join(response.streaming_content).decode()
+    return response.content.decode()
+
+
+# --- FHIR ---------------------------------------------------------------------------------
+
+
+def test_every_demo_client_exports_a_valid_fhir_r4_bundle(client, demo, therapist):
+    for person in demo:
+        response = fetch(client, therapist, reverse("clinic:client_fhir", args=[person.pk]))
+        assert response["Content-Type"] == "application/fhir+json"
+        bundle = Bundle.parse_raw(response.content)
+        kinds = [entry.resource.resource_type for entry in bundle.entry]
+        assert kinds[0] == "Patient"
+        assert {"ServiceRequest", "QuestionnaireResponse"} <= set(kinds)
+
+
+def resources(response, kind):
+    bundle = json.loads(response.content)
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def test_a_not_cleared_referral_is_do_not_perform(client, demo, therapist):
+    morozov = demo.get(last_name="Morozov")
+    response = fetch(client, therapist, reverse("clinic:client_fhir", args=[morozov.pk]))
+    (request,) = resources(response, "ServiceRequest")
+    assert request["doNotPerform"] is True
+    petrova = demo.get(last_name="Petrova")
+    response = fetch(client, therapist, reverse("clinic:client_fhir", args=[petrova.pk]))
+    assert resources(response, "ServiceRequest")[0]["doNotPerform"] is False
+
+
+def test_sessions_become_procedures_with_pain_observations(client, demo, therapist):
+    popova = demo.get(last_name="Popova")
+    response = fetch(client, therapist, reverse("clinic:client_fhir", args=[popova.pk]))
+    procedures = resources(response, "Procedure")
+    assert [p["status"] for p in procedures] == ["completed"] * 3 + ["entered-in-error"]
+    assert all(p["basedOn"][0]["reference"].startswith("urn:uuid:") for p in procedures)
+    assert {site["text"] for site in procedures[0]["bodySite"]} >= {"Lumbar zone", "Gluteal zone"}
+    pains = [
+        o for o in resources(response, "Observation") if o["code"]["coding"][0]["code"] == "72514-3"
+    ]
+    assert len(pains) == 2 * len(procedures)
+    assert [o["valueInteger"] for o in pains[:2]] == [5, 4]
+
+
+def test_blood_pressure_is_an_observation_with_its_loinc_codes(client, demo, therapist):
+    kuznetsova = demo.get(last_name="Kuznetsova")
+    response = fetch(client, therapist, reverse("clinic:client_fhir", args=[kuznetsova.pk]))
+    (pressure,) = [
+        o for o in resources(response, "Observation") if o["code"]["coding"][0]["code"] == "85354-9"
+    ]
+    components = {
+        c["code"]["coding"][0]["code"]: c["valueQuantity"]["value"] for c in pressure["component"]
+    }
+    assert components == {"8480-6": 152, "8462-4": 96}
+
+
+# --- CSV ----------------------------------------------------------------------------------
+
+
+def test_the_sessions_csv_reads_back_with_one_row_per_step(client, therapist):
+    course = course_for(treatable_client(), by=therapist)
+    log(course, days_ago=2, pain_before=6, pain_after=4, notes='=HYPERLINK("http://x")')
+    voided = log(course, days_ago=1)
+    void_session(session=voided, by=therapist, reason="Twice")
+    response = fetch(
+        client, therapist, reverse("clinic:client_sessions_csv", args=[course.client_id])
+    )
+    rows = list(csv.DictReader(io.StringIO(content_of(response))))
+    steps = course.steps.count()
+    assert len(rows) == 2 * steps
+    assert {r["session"] for r in rows} == {"1", "2"}
+    assert rows[0]["technique"] == "Gluteal stretch" and rows[0]["stage"] == "Introductory"
+    assert rows[0]["pain_before"] == "6" and rows[0]["notes"] == '\'=HYPERLINK("http://x")'
+    assert {r["status"] for r in rows if r["session"] == "2"} == {"voided"}
+
+
+def test_clinic_admins_export_the_whole_clinic_over_a_date_range(client, clinic_admin):
+    first = course_for(treatable_client(), by=clinic_admin)
+    second = course_for(treatable_client(first_name="Boris"), by=clinic_admin)
+    log(first, days_ago=5)
+    log(second, days_ago=1)
+    today = timezone.localdate()
+    url = reverse("clinic:clinic_sessions_csv")
+    response = fetch(
+        client,
+        clinic_admin,
+        url,
+        date_from=(today - datetime.timedelta(days=2)).isoformat(),
+        date_to=today.isoformat(),
+    )
+    rows = list(csv.DictReader(io.StringIO(content_of(response))))
+    assert {r["record_number"] for r in rows} == {second.client.record_number}
+    assert AccessLog.objects.filter(view="clinic_csv", allowed=True, client=None).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"date_from": "2026-03-10", "date_to": "2026-03-01"}, "swap them"),
+        ({"date_from": "2024-01-01", "date_to": "2026-01-01"}, "at most a year"),
+        ({"date_from": "yesterday", "date_to": "2026-01-01"}, "Enter a valid date"),
+    ],
+)
+def test_a_bad_date_range_is_explained(client, clinic_admin, params, message):
+    response = fetch(client, clinic_admin, reverse("clinic:clinic_sessions_csv"), **params)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not AccessLog.objects.exists()
+
+
+# --- print --------------------------------------------------------------------------------
+
+
+def test_the_print_view_holds_the_whole_record(client, demo, therapist):
+    petrova = demo.get(last_name="Petrova")
+    page = content_of(fetch(client, therapist, reverse("clinic:client_print", args=[petrova.pk])))
+    assert "Confidential medical record" in page
+    assert petrova.record_number in page
+    assert (
+        page.count('badge text-bg-light border">Session')
+        == Session.objects.filter(course__client=petrova).count()
+    )
+    assert "<svg" in page and "The numbers" in page
+
+
+# --- who looked ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "view"),
+    [
+        ("clinic:client_detail", "client_page"),
+        ("clinic:client_print", "print"),
+        ("clinic:client_sessions_csv", "csv"),
+        ("clinic:client_fhir", "fhir"),
+    ],
+)
+def test_every_look_is_logged_without_medical_data(client, therapist, reception, name, view):
+    person = treatable_client()
+    response = fetch(client, therapist, reverse(name, args=[person.pk]))
+    content_of(response)
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.client, entry.view, entry.allowed) == (therapist, person, view, True)
+    fields = {f.name for f in AccessLog._meta.get_fields()}
+    assert fields == {"id", "at", "user", "client", "view", "allowed"}
+
+
+@pytest.mark.parametrize("name", ["clinic:client_sessions_csv", "clinic:client_fhir"])
+def test_a_refused_export_leaves_a_refused_row(client, reception, name):
+    person = treatable_client()
+    assert fetch(client, reception, reverse(name, args=[person.pk])).status_code == 403
+    entry = AccessLog.objects.get()
+    assert (entry.user, entry.client, entry.allowed) == (reception, person, False)
+
+
+def test_a_user_without_a_role_leaves_a_refused_row(client, no_role):
+    person = treatable_client()
+    assert fetch(client, no_role, person.get_absolute_url()).status_code == 403
+    assert AccessLog.objects.get().allowed is False
+
+
+def test_nobody_edits_or_deletes_the_access_log(client, clinic_admin, therapist):
+    person = treatable_client()
+    fetch(client, therapist, person.get_absolute_url())
+    entry = AccessLog.objects.get()
+    client.force_login(clinic_admin)
+    changelist = client.get(
+        reverse("admin:clinic_accesslog_changelist"), {"q": person.record_number}
+    )
+    assert changelist.status_code == 200 and person.record_number in changelist.content.decode()
+    change = client.post(reverse("admin:clinic_accesslog_change", args=[entry.pk]), {"allowed": ""})
+    assert change.status_code in (302, 403) and AccessLog.objects.get().allowed is True
+    assert client.get(reverse("admin:clinic_accesslog_delete", args=[entry.pk])).status_code == 403
+    assert client.get(reverse("admin:clinic_accesslog_add")).status_code == 403
