@@ -14,7 +14,11 @@ ALL = (RECEPTION, THERAPIST, CLINIC_ADMIN)
 def is_clinic_admin(user):
     if not (user.is_active and user.is_authenticated):
         return False
-    return user.is_superuser or user.groups.filter(name=CLINIC_ADMIN).exists()
+    # Asked several times per request (menu, start page, back office); read the groups once,
+    # as Django caches a user's permissions.
+    if not hasattr(user, "_is_clinic_admin"):
+        user._is_clinic_admin = user.is_superuser or user.groups.filter(name=CLINIC_ADMIN).exists()
+    return user._is_clinic_admin
 
 
 def has_role(user):

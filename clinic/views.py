@@ -18,6 +18,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 
 from clinic import roles
 from clinic.forms import ClientFilterForm, ClientForm, ReferralNoteForm, SessionRangeForm
+from clinic.lib import start_page
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
 from clinic.lib.charts import body_map, pain_chart
@@ -40,8 +41,30 @@ TIMELINE_PAGE = 30
 
 @permission_required("clinic.view_client", raise_exception=True)
 def home(request):
-    recent = Client.objects.active().select_related("primary_therapist").order_by("-created_at")
-    return render(request, "clinic/home.html", {"recent_clients": recent[:10]})
+    """The start page of each role: the day's work, what needs attention, the clinic's week."""
+    today = timezone.localdate()
+    user = request.user
+    context = {"today": today}
+    if roles.is_clinic_admin(user) or user.has_perm("sessions_app.add_session"):
+        # A therapist sees their own work; a clinic admin the whole clinic's.
+        therapist = None if roles.is_clinic_admin(user) else user
+        courses = start_page.open_courses(therapist)
+        context.update(
+            courses=courses,
+            plan=start_page.work_plan(courses, today),
+            logged_today=start_page.sessions_logged_on(today, therapist),
+            attention=start_page.needing_attention(courses, today),
+            whole_clinic=therapist is None,
+        )
+    if roles.is_clinic_admin(user):
+        context["weekly"] = start_page.weekly_sessions(today)
+    if user.has_perm("clinic.add_client"):
+        recent = Client.objects.active().select_related("primary_therapist")
+        context.update(
+            recent_clients=recent.order_by("-created_at")[:10],
+            without_referral=start_page.clients_without_referral(),
+        )
+    return render(request, "clinic/home.html", context)
 
 
 class ClientListView(PermissionRequiredMixin, ListView):
