@@ -46,7 +46,9 @@ def test_every_demo_client_exports_a_valid_fhir_r4_bundle(client, demo, therapis
         bundle = Bundle.parse_raw(response.content)
         kinds = [entry.resource.resource_type for entry in bundle.entry]
         assert kinds[0] == "Patient"
-        assert {"ServiceRequest", "QuestionnaireResponse"} <= set(kinds)
+        assert kinds.count("ServiceRequest") == person.referral_notes.count()
+        assert kinds.count("QuestionnaireResponse") == person.screenings.count()
+        assert kinds.count("Procedure") == Session.objects.filter(course__client=person).count()
 
 
 def resources(response, kind):

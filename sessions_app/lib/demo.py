@@ -9,6 +9,7 @@ from sessions_app.services import (
     add_addendum,
     log_session,
     plan_course,
+    schedule_sessions,
     sign_session,
     void_session,
 )
@@ -45,6 +46,7 @@ def add_demo_course(client, course, *, therapist, referral):
         start_date=first_day,
         frequency_days=2,
     )
+    schedule_sessions(course=course)
     steps = [
         {
             name: getattr(step, name)

@@ -111,6 +111,17 @@ DEMO_CLIENTS = [
         ["M41"],
     ),
     (
+        "Tatiana",
+        "Belova",
+        "1985-05-05",
+        "female",
+        "+79161234509",
+        "Shop assistant",
+        "active",
+        "Lower-back pain after lifting boxes; has not seen a specialist yet.",
+        [],
+    ),
+    (
         "Aleksei",
         "Vasiliev",
         "1964-01-25",
@@ -275,6 +286,8 @@ class Command(BaseCommand):
         return created
 
     def add_demo_records(self, client, codes, accounts):
+        if client.last_name not in DEMO_RECORDS:
+            return  # waits for a specialist's letter: shown to reception on the start page
         today = timezone.localdate()
         referral, screenings = DEMO_RECORDS[client.last_name]
         consulted, decision, stage, restrictions, valid_days = referral
