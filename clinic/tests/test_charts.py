@@ -66,3 +66,30 @@ def test_the_body_map_of_a_course_counts_its_steps(client, therapist):
     assert body["lumbar"]["count"] == 8
     assert body["kidney_area"]["count"] == 2
     assert body["heart_projection"]["count"] == 0
+
+
+def test_the_page_draws_both_pictures_before_any_session(client, therapist):
+    person = treatable_client()
+    client.force_login(therapist)
+    without_course = client.get(person.get_absolute_url())
+    assert without_course.context["body"] is None
+    assert "No sessions yet, so no pain scores." in without_course.content.decode()
+    course_for(person, by=therapist)
+    with_course = client.get(person.get_absolute_url())
+    body = with_course.context["body"]
+    assert body and all(zone["count"] == 0 for zone in body.values())
+    assert 'data-zone="lumbar"' in with_course.content.decode()
+
+
+def test_the_body_map_follows_the_course_asked_for(client, therapist):
+    person = treatable_client()
+    first = course_for(person, by=therapist, start_days_ago=30)
+    log(first, days_ago=3)
+    second = course_for(person, by=therapist, start_days_ago=1)
+    client.force_login(therapist)
+    latest = client.get(person.get_absolute_url()).context
+    assert latest["mapped_course"] == second and latest["body"]["lumbar"]["count"] == 0
+    asked = client.get(person.get_absolute_url(), {"course": first.pk}).context
+    assert asked["mapped_course"] == first and asked["body"]["lumbar"]["count"] == 4
+    foreign = client.get(person.get_absolute_url(), {"course": "x' or 1=1"}).context
+    assert foreign["mapped_course"] == second
