@@ -200,11 +200,21 @@ class ClinicUserAdmin(UserAdmin):
 class AccessLogAdmin(admin.ModelAdmin):
     """Who looked at which record. Read here; written only by the views themselves."""
 
-    list_display = ["at", "user", "client", "view", "allowed"]
+    list_display = ["at", "user", "client_records", "view", "allowed"]
     list_filter = ["allowed", "view", ("user", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "client"]
     search_fields = ["client__record_number", "client__last_name", "user__username"]
     date_hierarchy = "at"
+
+    @admin.display(description="client", ordering="client__record_number")
+    def client_records(self, entry):
+        """The client, linking to every look at this client's records."""
+        if entry.client_id is None:
+            return "— (clinic-wide)"
+        url = reverse("admin:clinic_accesslog_changelist") + f"?client__id__exact={entry.client_id}"
+        return format_html(
+            '<a href="{}" title="Every look at this record">{}</a>', url, entry.client
+        )
 
     def has_add_permission(self, request):
         return False

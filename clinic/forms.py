@@ -280,8 +280,16 @@ class SessionRangeForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        earliest, latest = (
+            datetime.date(1900, 1, 1),
+            timezone.localdate() + datetime.timedelta(days=366),
+        )
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day and not earliest <= day <= latest:
+                self.add_error(name, "Enter a day between 1900 and a year from today.")
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last:
+        if first and last and not self.errors:
             if last < first:
                 self.add_error("date_to", "The last day comes before the first; swap them.")
             elif (last - first).days >= self.MAX_DAYS:

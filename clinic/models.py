@@ -408,6 +408,11 @@ class AccessLog(models.Model):
         CSV = "csv", "Sessions CSV"
         FHIR = "fhir", "FHIR export"
         CLINIC_CSV = "clinic_csv", "Clinic-wide sessions CSV"
+        REFERRAL = "referral", "Referral note"
+        SCAN = "scan", "Scan of a referral letter"
+        SCREENING = "screening", "Screening"
+        COURSE = "course", "Course"
+        SESSION = "session", "Session"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -20,8 +20,8 @@ from clinic import roles
 from clinic.forms import ClientFilterForm, ClientForm, ReferralNoteForm, SessionRangeForm
 from clinic.lib import start_page
 from clinic.lib.access import client_for
-from clinic.lib.audit import audited
-from clinic.lib.charts import body_map, pain_chart
+from clinic.lib.audit import audited, record_each
+from clinic.lib.charts import body_map
 from clinic.lib.fhir import client_bundle
 from clinic.lib.history import change_log, versions_of
 from clinic.lib.scans import scan_format
@@ -149,7 +149,7 @@ def client_detail(request, pk):
             "timeline": Paginator(history.entries(kind), TIMELINE_PAGE).get_page(
                 request.GET.get("page")
             ),
-            "pain": pain_chart(history.counted_sessions()) if history.sees_sessions else None,
+            "pain": history.pain_chart(),
             "mapped_course": mapped,
             "body": (
                 body_map(Zone.objects.all(), history.zone_counts(mapped))
@@ -235,6 +235,7 @@ def referral_form(request, client, note, *, created):
     )
 
 
+@audited(AccessLog.View.REFERRAL)
 def referral_detail(request, pk, referral_id):
     client = client_for(request, pk, "clinic.view_referralnote")
     note = get_object_or_404(client.referral_notes.select_related("recorded_by"), pk=referral_id)
@@ -249,6 +250,7 @@ def referral_detail(request, pk, referral_id):
     )
 
 
+@audited(AccessLog.View.SCAN)
 def referral_scan(request, pk, referral_id):
     """The scanned letter, to staff whose role may read referral notes; never cached."""
     client = client_for(request, pk, "clinic.view_referralnote")
@@ -338,11 +340,16 @@ def clinic_sessions_csv(request):
     form = SessionRangeForm(request.GET)
     if not form.is_valid():
         return render(request, "clinic/sessions_export.html", {"form": form}, status=400)
-    sessions = (
-        sessions_with_steps()
-        .filter(performed_at__gte=form.start(), performed_at__lt=form.end())
-        .order_by("performed_at", "pk")
-        .iterator(chunk_size=500)
+    in_range = sessions_with_steps().filter(
+        performed_at__gte=form.start(), performed_at__lt=form.end()
     )
+    # Besides the export's own row, one per client whose sessions it holds, so that the
+    # log of a client shows this export too.
+    record_each(
+        request,
+        in_range.values_list("course__client", flat=True).distinct(),
+        AccessLog.View.CLINIC_CSV,
+    )
+    sessions = in_range.order_by("performed_at", "pk").iterator(chunk_size=500)
     first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     return csv_response(sessions, f"sessions-{first:%Y%m%d}-{last:%Y%m%d}.csv")

@@ -3,6 +3,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 
 from clinic.lib.access import client_for
+from clinic.lib.audit import audited
+from clinic.models import AccessLog
 from screening.forms import ScreeningForm
 from screening.services import record_screening
 
@@ -32,6 +34,7 @@ def screening_create(request, pk):
     return render(request, "screening/screening_form.html", {"client": client, "form": form})
 
 
+@audited(AccessLog.View.SCREENING)
 def screening_detail(request, pk, screening_id):
     client = client_for(request, pk, "screening.view_screening")
     screening = get_object_or_404(client.screenings.with_answers(), pk=screening_id)

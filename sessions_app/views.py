@@ -5,6 +5,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.lib.access import client_for
+from clinic.lib.audit import audited
+from clinic.models import AccessLog
 from sessions_app import services
 from sessions_app.forms import (
     AddendumForm,
@@ -67,6 +69,7 @@ def course_edit(request, pk, course_id):
     )
 
 
+@audited(AccessLog.View.COURSE)
 def course_detail(request, pk, course_id):
     client, course = course_of(request, pk, course_id, "sessions_app.view_course")
     sessions = list(
@@ -168,6 +171,7 @@ def session_edit(request, pk, session_id):
     )
 
 
+@audited(AccessLog.View.SESSION)
 def session_detail(request, pk, session_id):
     client, session = session_of(request, pk, session_id, "sessions_app.view_session")
     return render(

@@ -30,6 +30,14 @@ def audited(view_name):
     return decorator
 
 
+def record_each(request, client_ids, view_name):
+    """One allowed row per client, for an export that reads many clients' records at once."""
+    AccessLog.objects.bulk_create(
+        AccessLog(user=request.user, client_id=pk, view=view_name, allowed=True)
+        for pk in client_ids
+    )
+
+
 def record(request, pk, view_name, *, allowed):
     # An allowed view has just read the client; a refused one may name any number, and only
     # a client that exists is logged (the log would have nothing to point to otherwise).

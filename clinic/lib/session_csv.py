@@ -1,6 +1,7 @@
 """Sessions with their steps as CSV: one row per step, the session's fields on every row."""
 
 import csv
+import itertools
 
 from django.http import StreamingHttpResponse
 from django.utils import timezone
@@ -36,7 +37,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def cell(value):
     text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+    return f"'{text}" if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
 
 def status_of(session):
@@ -87,8 +88,10 @@ class Echo:
 
 def csv_response(sessions, filename):
     writer = csv.writer(Echo())
+    lines = (writer.writerow([cell(value) for value in row]) for row in rows(sessions))
     response = StreamingHttpResponse(
-        (writer.writerow([cell(value) for value in row]) for row in rows(sessions)),
+        # The byte-order mark lets spreadsheet programs read Cyrillic names as UTF-8.
+        itertools.chain(["\ufeff"], lines),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

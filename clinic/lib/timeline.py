@@ -14,6 +14,16 @@ from django.utils import timezone
 from clinic.lib.charts import pain_chart
 from sessions_app.models import Addendum, Session, SessionStep
 
+CLINICAL_SESSION_FIELDS = (
+    "pain_before",
+    "pain_after",
+    "tolerance",
+    "notes",
+    "void_reason",
+    "introductory_seconds",
+    "main_seconds",
+    "final_seconds",
+)
 KINDS = [
     ("referral", "Referral notes"),
     ("screening", "Screenings"),
@@ -22,6 +32,8 @@ KINDS = [
     ("addendum", "Addenda"),
     ("void", "Voids"),
 ]
+
+KIND_ORDER = {kind: rank for rank, (kind, _) in enumerate(KINDS)}
 
 
 @dataclass
@@ -49,7 +61,9 @@ class ClientHistory:
 
     @classmethod
     def load(cls, client, user):
-        """What `user` may see of the client's history; a kind the role may not read is empty."""
+        """What `user` may see of the client's history: a kind the role may not read is empty,
+        and a role that may see only that sessions took place gets them without their
+        clinical fields."""
         sees_sessions = user.has_perm("sessions_app.view_session")
         sessions = []
         if user.has_perm("sessions_app.view_course"):
@@ -60,6 +74,10 @@ class ClientHistory:
                 sessions = sessions.prefetch_related(
                     Prefetch("steps", SessionStep.objects.select_related("technique", "zone"))
                 )
+            else:
+                # Reception sees that a session took place, not how it went: the clinical
+                # fields are not even read.
+                sessions = sessions.defer(*CLINICAL_SESSION_FIELDS)
             sessions = list(sessions.order_by("performed_at", "pk"))
         return cls(
             client,
@@ -107,10 +125,15 @@ class ClientHistory:
         ]
         if kind:
             entries = [entry for entry in entries if entry.kind == kind]
-        return sorted(entries, key=lambda entry: entry.at, reverse=True)
+        # Newest first; on the same moment, the later kind of record and the later row first.
+        return sorted(
+            entries,
+            key=lambda entry: (entry.at, KIND_ORDER[entry.kind], entry.record.pk),
+            reverse=True,
+        )
 
     def pain_chart(self):
-        return pain_chart(self.counted_sessions())
+        return pain_chart(self.counted_sessions()) if self.sees_sessions else None
 
     def counted_sessions(self):
         """The sessions that count (not voided), oldest first."""
@@ -118,6 +141,8 @@ class ClientHistory:
 
     def zone_counts(self, course):
         """How many steps of the course's counted sessions worked each zone, by zone id."""
+        if not self.sees_sessions:
+            return Counter()
         return Counter(
             step.zone_id
             for session in self.counted_sessions()

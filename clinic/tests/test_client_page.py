@@ -64,6 +64,11 @@ def test_the_client_page_needs_the_same_queries_however_long_the_history(
     client, therapist, django_assert_num_queries, sessions
 ):
     person = treatable_client(days=40)
+    consulted = person.referral_notes.get().consult_date
+    for day in range(sessions // 30):  # the other records grow with the history too
+        ReferralNoteFactory(client=person, consult_date=consulted)
+        screen(person, days_ago=30 + day, found=["tumour"])
+        course_for(person, start_days_ago=30)
     screen(person, days_ago=30, found=["tumour"])
     course = course_for(person, planned=60)  # the bulk insert goes past it on purpose
     for earlier in bulk_sessions(course, sessions, start_days_ago=20)[: sessions // 50]:

@@ -32,7 +32,7 @@ def fetch(client, user, url, **params):
 
 def content_of(response):
     if response.streaming:
-        return b"".join(response.streaming_content).decode()
+        return b"".join(response.streaming_content).decode("utf-8-sig")
     return response.content.decode()
 
 
@@ -210,3 +210,78 @@ def test_nobody_edits_or_deletes_the_access_log(client, clinic_admin, therapist)
     assert change.status_code in (302, 403) and AccessLog.objects.get().allowed is True
     assert client.get(reverse("admin:clinic_accesslog_delete", args=[entry.pk])).status_code == 403
     assert client.get(reverse("admin:clinic_accesslog_add")).status_code == 403
+
+
+def test_reception_prints_no_clinical_detail(client, demo, reception):
+    petrova = demo.get(last_name="Petrova")
+    response = fetch(client, reception, reverse("clinic:client_print", args=[petrova.pk]))
+    page = content_of(response)
+    assert "Confidential medical record" in page
+    assert "Pain across sessions" not in page and "→" not in page
+    assert "The client rang the next day" not in page
+    assert response.context["history"].pain_chart() is None
+    session = response.context["history"].sessions[0]
+    assert {"pain_before", "notes", "void_reason"} <= session.get_deferred_fields()
+
+
+@pytest.mark.parametrize("name", ["clinic:client_detail", "clinic:client_print"])
+def test_a_user_without_a_role_leaves_a_refused_row_on_every_view(client, no_role, name):
+    person = treatable_client()
+    assert fetch(client, no_role, reverse(name, args=[person.pk])).status_code == 403
+    entry = AccessLog.objects.get()
+    assert (entry.client, entry.allowed) == (person, False)
+
+
+def test_the_clinic_wide_export_is_logged_under_each_client_it_holds(client, clinic_admin):
+    shown = course_for(treatable_client(), by=clinic_admin)
+    log(shown, days_ago=1)
+    not_in_range = course_for(treatable_client(first_name="Boris"), by=clinic_admin)
+    log(not_in_range, days_ago=20)
+    today = timezone.localdate()
+    response = fetch(
+        client,
+        clinic_admin,
+        reverse("clinic:clinic_sessions_csv"),
+        date_from=(today - datetime.timedelta(days=3)).isoformat(),
+        date_to=today.isoformat(),
+    )
+    content_of(response)
+    rows = AccessLog.objects.filter(view="clinic_csv")
+    assert {row.client for row in rows} == {shown.client, None}
+    changelist = client.get(
+        reverse("admin:clinic_accesslog_changelist"), {"client__id__exact": shown.client_id}
+    )
+    assert list(changelist.context["cl"].result_list) == list(rows.filter(client=shown.client))
+
+
+@pytest.mark.parametrize("day", ["9999-12-31", "0001-01-01"])
+def test_a_date_out_of_any_sane_range_is_a_message(client, clinic_admin, day):
+    response = fetch(
+        client, clinic_admin, reverse("clinic:clinic_sessions_csv"), date_from=day, date_to=day
+    )
+    assert response.status_code == 400
+    assert "between 1900 and a year from today" in response.content.decode()
+
+
+def test_the_csv_is_readable_by_spreadsheets_and_neutralises_formulas(client, therapist):
+    course = course_for(treatable_client(first_name="Анна"), by=therapist)
+    log(course, notes="  =1+1")
+    response = fetch(
+        client, therapist, reverse("clinic:client_sessions_csv", args=[course.client_id])
+    )
+    raw = b"".join(response.streaming_content)
+    assert raw.startswith("\ufeff".encode())
+    first = next(csv.DictReader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert first["client"].startswith("Анна") and first["notes"] == "'  =1+1"
+
+
+@pytest.mark.parametrize(
+    ("name", "view"),
+    [("sessions_app:session_detail", "session"), ("sessions_app:course_detail", "course")],
+)
+def test_clinical_detail_pages_are_logged_too(client, therapist, name, view):
+    course = course_for(treatable_client(), by=therapist)
+    session = log(course)
+    record = session if view == "session" else course
+    fetch(client, therapist, reverse(name, args=[course.client_id, record.pk]))
+    assert AccessLog.objects.get().view == view

@@ -95,16 +95,27 @@ def test_a_clinic_admin_sees_the_whole_clinic_and_sessions_per_therapist_per_wee
     assert "Sessions per therapist per week" in response.content.decode()
 
 
-@pytest.mark.parametrize("courses", [1, 6])
+@pytest.mark.parametrize("size", [1, 6])
+@pytest.mark.parametrize(
+    ("role", "queries"),
+    [
+        # session, user, permissions (2), the role check, open courses, planned visits,
+        # sessions logged today, eligibility of their clients (4); a clinic admin adds the
+        # weekly counts and their therapists, recent clients and those waiting for a referral
+        ("clinic_admin", 16),
+        ("therapist", 12),
+        # session, user, permissions (2), the role check, recent clients, waiting clients
+        ("reception", 7),
+    ],
+)
 def test_the_start_page_needs_the_same_queries_however_much_work(
-    client, clinic_admin, django_assert_num_queries, courses
+    client, request, django_assert_num_queries, size, role, queries
 ):
-    for index in range(courses):
-        course = scheduled_course(clinic_admin, first_name=f"Client{index}")
+    user = request.getfixturevalue(role)
+    for index in range(size):
+        course = scheduled_course(user, first_name=f"Client{index}")
         log(course, days_ago=0)
-    client.force_login(clinic_admin)
-    # session, user, permissions (2), the role check, open courses, planned visits, sessions
-    # logged today, eligibility of their clients (4), the weekly counts and their therapists,
-    # recent clients, clients waiting for a referral
-    with django_assert_num_queries(16):
+        ClientFactory(first_name=f"Waiting{index}")
+    client.force_login(user)
+    with django_assert_num_queries(queries):
         client.get(reverse("clinic:home"))

@@ -1,7 +1,10 @@
 """The client's history on one page: order, content, filters, pages, and what each role sees."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from clinic.models import Client
 
@@ -58,19 +61,27 @@ def test_a_voided_session_appears_as_a_void(client, therapist, settings):
     assert [entry.record.void_reason for entry in entries] == ["Logged twice by mistake."]
 
 
-def test_long_histories_are_paged(client, therapist, petrova, settings):
+def test_long_histories_are_paged_without_overlap(client, therapist, petrova, monkeypatch):
     from clinic import views
 
-    settings.DEBUG = True
+    everything = list(timeline_of(client, therapist, petrova).context["timeline"].object_list)
+    assert len(everything) > 10
+    monkeypatch.setattr(views, "TIMELINE_PAGE", 10)
     first = timeline_of(client, therapist, petrova).context["timeline"]
-    total = first.paginator.count
-    assert total > 10
-    views.TIMELINE_PAGE, saved = 10, views.TIMELINE_PAGE
-    try:
-        page_two = timeline_of(client, therapist, petrova, page=2, kind="").context["timeline"]
-    finally:
-        views.TIMELINE_PAGE = saved
-    assert page_two.number == 2 and len(page_two.object_list) == min(10, total - 10)
+    second = timeline_of(client, therapist, petrova, page=2).context["timeline"]
+    assert first.paginator.num_pages == -(-len(everything) // 10)
+    assert list(first.object_list) + list(second.object_list) == everything[:20]
+
+
+def test_records_of_the_same_moment_are_listed_newest_row_first(client, therapist):
+    from sessions_app.tests.factories import course_for, log, treatable_client
+
+    course = course_for(treatable_client(), by=therapist)
+    moment = timezone.now() - datetime.timedelta(hours=2)
+    log(course, performed_at=moment)
+    log(course, performed_at=moment)
+    entries = timeline_of(client, therapist, course.client, kind="session").context["timeline"]
+    assert [entry.record.number for entry in entries] == [2, 1]
 
 
 def test_reception_sees_dates_and_decisions_but_no_clinical_detail(client, petrova, reception):
