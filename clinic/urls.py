@@ -48,6 +48,8 @@ account_patterns = [
     ),
 ]
 
+handler500 = "clinic.views.server_error"
+
 urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
     path("", include("screening.urls")),

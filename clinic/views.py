@@ -1,17 +1,21 @@
 import logging
+import sys
 from collections import Counter
 
+from csp.decorators import csp_exempt
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import loader
 from django.utils import timezone
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
@@ -36,6 +40,7 @@ logger = logging.getLogger(__name__)
 
 # How many past versions of the record, and how many events of the history, a page shows.
 HISTORY_ON_PAGE = 10
+RETRY_AFTER_SECONDS = 30
 TIMELINE_PAGE = 30
 
 
@@ -250,6 +255,8 @@ def referral_detail(request, pk, referral_id):
     )
 
 
+# Chrome's PDF viewer refuses a PDF served under the site's policy; images get a stricter one.
+@csp_exempt()
 @audited(AccessLog.View.SCAN)
 def referral_scan(request, pk, referral_id):
     """The scanned letter, to staff whose role may read referral notes; never cached."""
@@ -353,3 +360,16 @@ def clinic_sessions_csv(request):
     sessions = in_range.order_by("performed_at", "pk").iterator(chunk_size=500)
     first, last = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     return csv_response(sessions, f"sessions-{first:%Y%m%d}-{last:%Y%m%d}.csv")
+
+
+def server_error(request):
+    """The 500 handler. A database that does not answer, or is locked past the timeout, is a
+    503 that says nothing was saved and when to try again; anything else is Django's 500."""
+    error = sys.exc_info()[1]
+    if isinstance(error, (OperationalError, InterfaceError)):
+        logger.error("Database unavailable: %s", type(error).__name__)
+        # Rendered without the request, like Django's own 500: no query may run now.
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+    return defaults.server_error(request)
