@@ -6,6 +6,7 @@ SQLite file. In production set DJANGO_DEBUG=0; the secret key and the allowed
 hosts must then be given, and start-up stops with a clear error when they are not.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
+    "axes",
     "clinic.apps.ClinicConfig",
     "screening",
     "sessions_app",
@@ -93,6 +95,13 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "clinic.middleware.no_store_for_signed_in",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "clinic.urls"
@@ -139,6 +148,18 @@ PASSWORD_HASHERS = [
     # Kept to read (and upgrade on the next sign-in) passwords stored before Argon2.
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+
+# Five failed sign-ins for one username from one address lock that pair out for 15 minutes.
+# Clinic admins see (and lift) lockouts in the back office. Behind a proxy, say how many proxies
+# set X-Forwarded-For, so that the client's own address is the one counted.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
+if AXES_IPWARE_PROXY_COUNT:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # A session ends after 30 minutes without a request, and when the browser closes.
 SESSION_COOKIE_AGE = env_int("DJANGO_SESSION_IDLE_SECONDS", 30 * 60)
