@@ -1,0 +1,60 @@
+"""backup and restore keep every row and every history entry, and the scans."""
+
+import pytest
+from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError, call_command
+
+from clinic.models import Client, ReferralNote
+from clinic.tests.factories import ClientFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def every_row():
+    """The number of rows of every model of the project, history tables included."""
+    return {
+        model._meta.label: model.objects.count()
+        for model in apps.get_models()
+        if model._meta.app_label in {"clinic", "screening", "sessions_app", "auth", "axes"}
+    }
+
+
+def test_a_backup_brings_back_every_row_history_entry_and_scan(tmp_path, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    note = ReferralNote.objects.first()
+    note.scan = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 the letter")
+    note.save()
+    before = every_row()
+    assert before["clinic.HistoricalClient"] > 0 and before["sessions_app.SessionStep"] > 0
+
+    call_command("backup", str(tmp_path / "b"))
+    ClientFactory(first_name="Added", last_name="Afterwards")
+    Client.objects.filter(last_name="Petrova").update(phone="+70000000000")
+    note.scan.storage.delete(note.scan.name)
+    assert every_row() != before
+
+    call_command("restore", str(tmp_path / "b"), yes=True)
+
+    assert every_row() == before
+    assert Client.objects.get(last_name="Petrova").phone == "+79161234501"
+    note.refresh_from_db()
+    assert note.scan.storage.exists(note.scan.name)
+
+
+def test_the_backup_refuses_an_existing_folder(tmp_path):
+    (tmp_path / "b").mkdir()
+    with pytest.raises(CommandError, match="exists already"):
+        call_command("backup", str(tmp_path / "b"))
+
+
+def test_restore_refuses_a_folder_that_is_not_a_backup(tmp_path):
+    with pytest.raises(CommandError, match="is not there"):
+        call_command("restore", str(tmp_path), yes=True)
+
+
+def test_dry_runs_write_nothing(tmp_path, capsys):
+    call_command("backup", str(tmp_path / "b"), dry_run=True)
+    assert not (tmp_path / "b").exists()
+    assert "Would write" in capsys.readouterr().out
