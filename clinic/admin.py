@@ -53,7 +53,14 @@ class ClientAdmin(HistoryAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["record_number", ("first_name", "last_name"), ("date_of_birth", "sex")]},
+            {
+                "fields": [
+                    "record_number",
+                    ("first_name", "last_name"),
+                    ("date_of_birth", "sex"),
+                    "opened_version",
+                ]
+            },
         ),
         ("Contact", {"fields": ["phone", "email", "address"]}),
         (
@@ -156,6 +163,7 @@ class ReferralNoteAdmin(HistoryAdmin):
         "valid_until",
         "scan",
         "scan_link",
+        "opened_version",
         ("recorded_by", "created_at", "updated_at"),
     ]
     # Scans have no public URL: the widget must not link to one, the scan view serves them.

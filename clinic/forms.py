@@ -11,6 +11,7 @@ from django.utils.html import format_html
 
 from clinic import roles
 from clinic.lib.scans import scan_format, validate_scan
+from clinic.lib.versions import VersionedForm
 from clinic.models import Client, Condition, ReferralNote, normalise_phone
 
 
@@ -27,7 +28,7 @@ class TherapistChoiceField(forms.ModelChoiceField):
         return user.get_full_name() or user.username
 
 
-class ClientForm(forms.ModelForm):
+class ClientForm(VersionedForm, forms.ModelForm):
     # Longer than the stored number: spaces, dashes and brackets are typed, then dropped.
     phone = forms.CharField(max_length=30, help_text="With country code, e.g. +7 916 123-45-67.")
     primary_therapist = TherapistChoiceField(queryset=therapists(), required=False)
@@ -77,6 +78,7 @@ class ClientForm(forms.ModelForm):
             Field("complaint"),
             "conditions",
             "primary_therapist",
+            "opened_version",
             Submit("save", "Save client"),
         )
 
@@ -179,7 +181,7 @@ class ClientFilterForm(forms.Form):
         return clients.order_by(*self.ORDERINGS[chosen.get("sort") or "name"])
 
 
-class ReferralNoteForm(forms.ModelForm):
+class ReferralNoteForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ReferralNote
         fields = [
@@ -231,6 +233,7 @@ class ReferralNoteForm(forms.ModelForm):
             "restrictions",
             "valid_until",
             "scan",
+            "opened_version",
             Submit("save", "Save referral note"),
         )
 

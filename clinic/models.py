@@ -34,6 +34,24 @@ def normalise_phone(value):
     return PHONE_SEPARATORS.sub("", value or "")
 
 
+class Versioned(models.Model):
+    """A record edited by several people: every save makes a new version, so that a form
+    opened before someone else saved can be refused instead of overwriting their change
+    (see clinic.lib.versions)."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            self.version += 1
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
+        super().save(*args, **kwargs)
+
+
 class RecordCounter(models.Model):
     """The last number handed out in a series of human-readable record numbers."""
 
@@ -124,7 +142,7 @@ def parse_birth_date(text):
     return None
 
 
-class Client(models.Model):
+class Client(Versioned):
     """A person treated at the clinic. Archived, never deleted, from the staff pages."""
 
     class Sex(models.TextChoices):
@@ -271,7 +289,7 @@ class ReferralNoteQuerySet(models.QuerySet):
         return self.order_by("-consult_date", "-created_at", "-pk")
 
 
-class ReferralNote(models.Model):
+class ReferralNote(Versioned):
     """A specialist's written opinion on whether manual therapy may be given at this stage."""
 
     class Specialty(models.TextChoices):

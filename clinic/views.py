@@ -31,6 +31,7 @@ from clinic.lib.history import change_log, versions_of
 from clinic.lib.scans import scan_format
 from clinic.lib.session_csv import csv_response
 from clinic.lib.timeline import KINDS, ClientHistory
+from clinic.lib.versions import save_unless_conflict
 from clinic.models import AccessLog, Client, ReferralNote
 from clinic.services import register_client
 from screening.services import eligibility, eligibility_for
@@ -125,10 +126,15 @@ class ClientUpdateView(UpdateView):
     def get_object(self, queryset=None):
         return self.client
 
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"{self.object} saved.")
-        return response
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        form = self.get_form()
+        if conflict := save_unless_conflict(request, form):
+            return conflict
+        if not form.is_valid():
+            return self.form_invalid(form)
+        messages.success(request, f"{self.object} saved.")
+        return redirect(self.object)
 
 
 @audited(AccessLog.View.CLIENT_PAGE)
@@ -231,10 +237,15 @@ def referral_form(request, client, note, *, created):
         request.FILES if request.method == "POST" else None,
         instance=note,
     )
-    if request.method == "POST" and form.is_valid():
-        note = form.save()
-        messages.success(request, "Referral note saved." if created else "Referral note updated.")
-        return redirect(note)
+    if request.method == "POST":
+        if conflict := save_unless_conflict(request, form):
+            return conflict
+        if form.is_valid():
+            note = form.instance
+            messages.success(
+                request, "Referral note saved." if created else "Referral note updated."
+            )
+            return redirect(note)
     return render(
         request, "clinic/referral_form.html", {"client": client, "form": form, "note": note}
     )

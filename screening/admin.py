@@ -1,8 +1,16 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
 
 from clinic.lib.admin import HistoryAdmin
+from clinic.lib.versions import VersionedForm
 from screening.models import Answer, Contraindication, Screening
+
+
+class ScreeningAdminForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Screening
+        fields = ["screened_on", "systolic", "diastolic", "notes"]
 
 
 @admin.register(Contraindication)
@@ -51,7 +59,9 @@ class ScreeningAdmin(HistoryAdmin):
         ("systolic", "diastolic"),
         "notes",
         "created_at",
+        "opened_version",
     ]
+    form = ScreeningAdminForm
     inlines = [AnswerInline]
 
     def get_queryset(self, request):

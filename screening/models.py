@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic.models import Client
+from clinic.models import Client, Versioned
 
 SYSTOLIC_RANGE = (60, 280)
 DIASTOLIC_RANGE = (30, 180)
@@ -87,7 +87,7 @@ class Outcome:
         return not self.present and not self.unknown
 
 
-class Screening(models.Model):
+class Screening(Versioned):
     """A contraindication check of one client on one day."""
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="screenings")

@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
 from clinic.lib.admin import HistoryAdmin
+from clinic.lib.versions import VersionedForm
 from sessions_app.lib.technique import step_errors
 from sessions_app.models import (
     Addendum,
@@ -15,6 +17,12 @@ from sessions_app.models import (
     TemplateStep,
     Zone,
 )
+
+
+class CourseAdminForm(VersionedForm, forms.ModelForm):
+    class Meta:
+        model = Course
+        fields = ["goal", "planned_sessions", "frequency_days", "status"]
 
 
 class CatalogueAdmin(HistoryAdmin):
@@ -154,8 +162,10 @@ class CourseAdmin(HistoryAdmin):
         "start_date",
         "frequency_days",
         "status",
+        "opened_version",
     ]
     readonly_fields = ["client", "massage_type", "therapist", "referral", "template", "start_date"]
+    form = CourseAdminForm
     inlines = [CourseStepInline]
 
     def has_add_permission(self, request):

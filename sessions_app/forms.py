@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from clinic.forms import TherapistChoiceField, therapists
+from clinic.lib.versions import VersionedForm
 from sessions_app.models import (
     STAGE_SECONDS,
     Course,
@@ -73,7 +74,7 @@ class NewCourseForm(CourseForm):
         return ["template", *super().layout_rows()]
 
 
-class CourseEditForm(CourseForm):
+class CourseEditForm(VersionedForm, CourseForm):
     class Meta(CourseForm.Meta):
         fields = ["therapist", "referral", "goal", "planned_sessions", "frequency_days", "status"]
 
@@ -90,6 +91,7 @@ class CourseEditForm(CourseForm):
             Row(Column("therapist"), Column("referral")),
             "goal",
             Row(Column("planned_sessions"), Column("frequency_days"), Column("status")),
+            "opened_version",
         ]
 
 
@@ -184,6 +186,8 @@ class SessionForm(forms.Form):
     pain_after = forms.IntegerField(label="Pain after (0–10)", min_value=0, max_value=10)
     tolerance = forms.ChoiceField(choices=Session.Tolerance.choices, widget=forms.RadioSelect)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # The version of a draft when its edit page was opened (see clinic.lib.versions).
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -203,6 +207,7 @@ class SessionForm(forms.Form):
             ),
             Row(Column("pain_before"), Column("pain_after"), Column("tolerance")),
             "notes",
+            "opened_version",
         )
 
     @classmethod
@@ -216,6 +221,7 @@ class SessionForm(forms.Form):
             "pain_after": session.pain_after,
             "tolerance": session.tolerance,
             "notes": session.notes,
+            "opened_version": session.version,
         }
 
     def session_fields(self):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic.models import Client, ReferralNote
+from clinic.models import Client, ReferralNote, Versioned
 
 REPETITIONS = (2, 3)  # each technique is repeated 2–3 times (domain.md)
 PAIN_SCALE = (0, 10)
@@ -175,7 +175,7 @@ class TemplateStep(PlannedStep):
         constraints = Step.constraints_for("sessions_app_templatestep")
 
 
-class Course(models.Model):
+class Course(Versioned):
     """The session plan of one client: a planned series of sessions of one massage type."""
 
     class Status(models.TextChoices):
@@ -321,7 +321,7 @@ class SessionQuerySet(models.QuerySet):
         return self.filter(voided_at__isnull=True)
 
 
-class Session(models.Model):
+class Session(Versioned):
     """One procedure as performed. A clinical record: signed, then locked; amended by addenda;
     voided with a reason; never deleted."""
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clinic import roles
+from clinic.lib.versions import EditConflict
 from screening.services import eligibility
 from sessions_app.lib.technique import step_errors
 from sessions_app.models import (
@@ -66,8 +67,12 @@ def plan_course(*, client, template, by, **fields):
 
 
 @transaction.atomic
-def replan_course(*, course, steps, by):
-    """Replace a course's plan with `steps` (dicts of step fields and planned_seconds)."""
+def replan_course(*, course, steps, by, opened_version=None):
+    """Replace a course's plan with `steps` (dicts of step fields and planned_seconds). With
+    `opened_version`, raise EditConflict if the course was saved by someone else since."""
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    if opened_version is not None and opened_version != course.version:
+        raise EditConflict(course)
     new_steps = [
         CourseStep(course=course, position=position, **step)
         for position, step in enumerate(steps, start=1)
@@ -79,6 +84,8 @@ def replan_course(*, course, steps, by):
         old._history_user = by
         old.delete()
     bulk_create_with_history(new_steps, CourseStep, default_user=by)
+    course._history_user = by
+    course.save(update_fields=["updated_at"])  # a new version: the plan is part of the course
 
 
 @transaction.atomic
@@ -152,12 +159,16 @@ def revise_session(
     main_seconds=STAGE_SECONDS[Stage.MAIN][2],
     final_seconds=STAGE_SECONDS[Stage.FINAL][2],
     notes="",
+    opened_version=None,
 ):
     """Change a draft session: the same arguments and rules as `log_session`, checked against
-    the sessions before it and after it."""
+    the sessions before it and after it. With `opened_version`, raise EditConflict if the
+    draft was saved by someone else since."""
     with transaction.atomic():
         Course.objects.select_for_update().get(pk=session.course_id)
         session = Session.objects.select_related("course__client").get(pk=session.pk)
+        if opened_version is not None and opened_version != session.version:
+            raise EditConflict(session)
         if not session.is_draft:
             raise ValidationError(
                 "%(session)s is signed or voided and locked; add an addendum instead.",

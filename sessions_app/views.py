@@ -6,6 +6,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
+from clinic.lib.versions import EditConflict, conflict_page, save_unless_conflict
 from clinic.models import AccessLog
 from sessions_app import services
 from sessions_app.forms import (
@@ -23,6 +24,12 @@ from sessions_app.models import Session, SessionStep
 
 def posted(request):
     return request.POST if request.method == "POST" else None
+
+
+def opened_version(request):
+    """The version a page was opened at, from its hidden input (None when absent or bad)."""
+    value = request.POST.get("opened_version", "")
+    return int(value) if value.isdigit() else None
 
 
 def course_of(request, pk, course_id, perm):
@@ -60,10 +67,12 @@ def course_create(request, pk):
 def course_edit(request, pk, course_id):
     client, course = course_of(request, pk, course_id, "sessions_app.change_course")
     form = CourseEditForm(posted(request), instance=course, client=client)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, "Course saved.")
-        return redirect(course)
+    if request.method == "POST":
+        if conflict := save_unless_conflict(request, form):
+            return conflict
+        if form.is_valid():
+            messages.success(request, "Course saved.")
+            return redirect(course)
     return render(
         request, "sessions_app/course_form.html", {"client": client, "form": form, "course": course}
     )
@@ -97,7 +106,14 @@ def plan_edit(request, pk, course_id):
     formset = PlanStepFormSet(posted(request), initial=step_initial(steps, with_duration=True))
     if request.method == "POST" and formset.is_valid():
         try:
-            services.replan_course(course=course, steps=formset.steps(), by=request.user)
+            services.replan_course(
+                course=course,
+                steps=formset.steps(),
+                by=request.user,
+                opened_version=opened_version(request),
+            )
+        except EditConflict as conflict:
+            return conflict_page(request, None, conflict.saved, back_url=request.path)
         except ValidationError as error:
             formset.plan_errors = error.messages
         else:
@@ -151,8 +167,14 @@ def session_edit(request, pk, session_id):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.revise_session(
-                session=session, by=request.user, steps=formset.steps(), **form.session_fields()
+                session=session,
+                by=request.user,
+                steps=formset.steps(),
+                opened_version=form.cleaned_data["opened_version"],
+                **form.session_fields(),
             )
+        except EditConflict as conflict:
+            return conflict_page(request, form, conflict.saved, back_url=request.path)
         except ValidationError as error:
             form.add_error(None, error)
         else:
