@@ -8,7 +8,9 @@ from django.core.management import CommandError, call_command
 from clinic.models import Client, ReferralNote
 from clinic.tests.factories import ClientFactory
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# Transactional tests empty the database afterwards; serialized_rollback puts the data of the
+# migrations (catalogues, counters) back for the tests that come next.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def every_row():

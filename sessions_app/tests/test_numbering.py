@@ -17,7 +17,7 @@ SESSIONS_EACH = 2
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row locks are PostgreSQL's; SQLite has one writer"
 )
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_logging_gives_gap_free_numbers_on_postgresql():
     course = course_for(treatable_client(), planned=WRITERS * SESSIONS_EACH)
     start = threading.Barrier(WRITERS)
