@@ -377,6 +377,11 @@ def server_error(request):
     """The 500 handler. A database that does not answer, or is locked past the timeout, is a
     503 that says nothing was saved and when to try again; anything else is Django's 500."""
     error = sys.exc_info()[1]
+    if isinstance(error, OverflowError):
+        # A number too large for the database in a posted choice: only a tampered form sends
+        # one (the pages offer lists). Nothing was stored; say what to do, not "error 500".
+        logger.warning("Refused a request with an out-of-range number: %s", error)
+        return HttpResponse(loader.get_template("400.html").render(), status=400)
     if isinstance(error, (OperationalError, InterfaceError)):
         logger.error("Database unavailable: %s", type(error).__name__)
         # Rendered without the request, like Django's own 500: no query may run now.

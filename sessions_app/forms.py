@@ -151,9 +151,26 @@ class BaseStepFormSet(forms.BaseFormSet):
         ]
 
 
-StepFormSet = forms.formset_factory(StepForm, formset=BaseStepFormSet, extra=2, can_delete=True)
+# A session has a few dozen steps at most; the cap also stops a forged form from asking the
+# server to build thousands of rows.
+MAX_STEPS = 40
+StepFormSet = forms.formset_factory(
+    StepForm,
+    formset=BaseStepFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_STEPS,
+    absolute_max=MAX_STEPS,
+    validate_max=True,
+)
 PlanStepFormSet = forms.formset_factory(
-    PlanStepForm, formset=BaseStepFormSet, extra=2, can_delete=True
+    PlanStepForm,
+    formset=BaseStepFormSet,
+    extra=2,
+    can_delete=True,
+    max_num=MAX_STEPS,
+    absolute_max=MAX_STEPS,
+    validate_max=True,
 )
 
 
