@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= clinic-demo
 export DEMO_PASSWORD
 
-.PHONY: run test lint format check-migrations deps deps-dev
+.PHONY: run test lint format check-migrations deps deps-dev loadtest
 
 # Stamp files make a second `make run` skip the installs unless the pins changed.
 $(VENV)/.runtime: requirements.txt
@@ -50,3 +50,7 @@ format: deps-dev
 
 check-migrations: deps
 	$(PY) manage.py makemigrations --check --dry-run
+
+# Not part of `make test`: many therapists at once against gunicorn on PostgreSQL.
+loadtest: deps
+	./loadtest/run.sh
