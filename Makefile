@@ -31,6 +31,8 @@ run: deps
 	@echo ""
 	@echo "  Clinic records: http://127.0.0.1:$(PORT)/"
 	@echo "  Demo logins (password: $(DEMO_PASSWORD)): reception, therapist, admin"
+	@echo "  Local demo: the back office takes the password only; with DJANGO_DEBUG=0 it"
+	@echo "  also asks clinic admins for a two-factor code (CLINIC_ADMIN_2FA)."
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

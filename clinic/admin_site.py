@@ -1,4 +1,5 @@
 from functools import update_wrapper
+from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -7,6 +8,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from clinic import roles
+from clinic.lib import second_factor
 
 REFUSAL = "The back office is for clinic admins only."
 
@@ -21,8 +23,9 @@ class ClinicAdminSite(admin.AdminSite):
 
     def has_permission(self, request):
         # Membership of the Clinic admin group decides, not the is_staff flag, so that
-        # giving someone the role is the one step that opens the back office.
-        return roles.is_clinic_admin(request.user)
+        # giving someone the role is the one step that opens the back office; with two-factor
+        # sign-in on, so does the code of the day.
+        return roles.is_clinic_admin(request.user) and not second_factor.required(request.user)
 
     def admin_view(self, view, cacheable=False):
         inner = super().admin_view(view, cacheable)
@@ -32,6 +35,13 @@ class ClinicAdminSite(admin.AdminSite):
             # the app's login page, and a signed-in user without the role gets a plain 403.
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
+            if roles.is_clinic_admin(request.user) and second_factor.required(request.user):
+                step = (
+                    "two_factor_verify"
+                    if second_factor.confirmed_device(request.user)
+                    else "two_factor_setup"
+                )
+                return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
             if not self.has_permission(request):
                 raise PermissionDenied(REFUSAL)
             return inner(request, *args, **kwargs)
@@ -41,6 +51,6 @@ class ClinicAdminSite(admin.AdminSite):
     def login(self, request, extra_context=None):
         if not request.user.is_authenticated:
             return redirect_to_login(request.GET.get("next") or reverse("admin:index"))
-        if self.has_permission(request):
-            return redirect("admin:index")
+        if roles.is_clinic_admin(request.user):
+            return redirect("admin:index")  # which asks for the code when one is needed
         raise PermissionDenied(REFUSAL)

@@ -307,3 +307,16 @@ class SessionRangeForm(forms.Form):
     def end(self):
         day_after = self.cleaned_data["date_to"] + datetime.timedelta(days=1)
         return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
+
+
+class TokenForm(forms.Form):
+    token = forms.RegexField(
+        label="Code from the authenticator app",
+        regex=r"^\s*\d{6}\s*$",
+        max_length=10,
+        error_messages={"invalid": "Enter the 6 digits the app shows now."},
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def clean_token(self):
+        return self.cleaned_data["token"].strip()

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "clinic.apps.ClinicConfig",
     "screening",
     "sessions_app",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # Every view needs a login unless it is explicitly marked with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -245,6 +248,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Two-factor sign-in (TOTP) guards the back office; on wherever DEBUG is off, unless turned off.
+CLINIC_ADMIN_2FA = env_bool("CLINIC_ADMIN_2FA", not DEBUG)
+OTP_TOTP_ISSUER = "Clinic records"
 
 # The clinic's own settings.
 CLINIC_CLIENT_PAGE_SIZE = 25

@@ -1,7 +1,10 @@
+import base64
 import logging
 import sys
 from collections import Counter
+from urllib.parse import urlencode
 
+import qrcode
 from csp.decorators import csp_exempt
 from django.conf import settings
 from django.contrib import messages
@@ -14,15 +17,21 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from qrcode.image.svg import SvgPathImage
 
 from clinic import roles
-from clinic.forms import ClientFilterForm, ClientForm, ReferralNoteForm, SessionRangeForm
-from clinic.lib import start_page
+from clinic.forms import ClientFilterForm, ClientForm, ReferralNoteForm, SessionRangeForm, TokenForm
+from clinic.lib import second_factor, start_page
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited, record_each
 from clinic.lib.charts import body_map
@@ -389,3 +398,77 @@ def server_error(request):
         response["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
     return defaults.server_error(request)
+
+
+def clinic_admins_only(request):
+    if not roles.is_clinic_admin(request.user):
+        raise PermissionDenied("Two-factor sign-in is for clinic admins.")
+
+
+def safe_next(request, default="admin:index"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return reverse(default)
+
+
+def wrong_code_message(device):
+    allowed, _ = device.verify_is_allowed()
+    if not allowed:
+        # django-otp waits longer after each wrong code, against guessing.
+        return "Too many wrong codes in a row: wait a few seconds, then enter the current one."
+    return "That code is not right, or it has expired. Enter the 6 digits the app shows now."
+
+
+@never_cache
+def two_factor_setup(request):
+    """Enrolment: the QR code and secret of a new authenticator, confirmed by a first code."""
+    clinic_admins_only(request)
+    enrolled = second_factor.confirmed_device(request.user)
+    # Replacing an authenticator needs the current one: a stolen password alone must not do it.
+    if enrolled and not request.user.is_verified():
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.path})}")
+    if enrolled and request.method == "GET" and "renew" not in request.GET:
+        return render(request, "registration/two_factor_enrolled.html", {"device": enrolled})
+    pending, _ = TOTPDevice.objects.get_or_create(
+        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    )
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if pending.verify_token(form.cleaned_data["token"]):
+            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
+            pending.confirmed = True
+            pending.save()
+            otp_login(request, pending)
+            messages.success(request, "Two-factor sign-in is on for your account.")
+            return redirect(safe_next(request))
+        form.add_error("token", wrong_code_message(pending))
+    qr = qrcode.make(pending.config_url, image_factory=SvgPathImage).to_string(encoding="unicode")
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr": mark_safe(qr),  # generated here from the device's own URL, not from input
+            "secret": base64.b32encode(pending.bin_key).decode(),
+            "next": safe_next(request),
+        },
+    )
+
+
+@never_cache
+def two_factor_verify(request):
+    """The code of the day, asked before the back office opens."""
+    clinic_admins_only(request)
+    device = second_factor.confirmed_device(request.user)
+    if device is None:
+        return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': safe_next(request)})}")
+    form = TokenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(safe_next(request))
+        form.add_error("token", wrong_code_message(device))
+    return render(
+        request, "registration/two_factor_verify.html", {"form": form, "next": safe_next(request)}
+    )

@@ -275,6 +275,19 @@ MATRIX = [
         "get",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
     ),
+    (
+        "two_factor_setup",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
+    ),
+    # Before enrolment, verifying sends a clinic admin to set the authenticator up first.
+    (
+        "two_factor_verify",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 302},
+    ),
     ("login", False, "get", {ANON: 200, NO_ROLE: 302, RECEPTION: 302, THERAPIST: 302, ADMIN: 302}),
     (
         "logout",
