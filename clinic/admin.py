@@ -150,7 +150,8 @@ class ReferralNoteAdmin(HistoryAdmin):
     list_select_related = ["client"]
     search_fields = ["client__record_number", "client__last_name", "specialist_name", "diagnosis"]
     date_hierarchy = "consult_date"
-    autocomplete_fields = ["client"]
+    # A raw id, not the autocomplete widget: that one crashes re-rendering a forged value.
+    raw_id_fields = ["client"]
     readonly_fields = ["scan_link", "recorded_by", "created_at", "updated_at"]
     fields = [
         "client",
@@ -168,6 +169,10 @@ class ReferralNoteAdmin(HistoryAdmin):
     ]
     # Scans have no public URL: the widget must not link to one, the scan view serves them.
     formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+
+    def get_readonly_fields(self, request, obj=None):
+        # A note stays with the client it was filed for.
+        return [*self.readonly_fields, "client"] if obj else self.readonly_fields
 
     @admin.display(description="stored scan")
     def scan_link(self, note):

@@ -1,5 +1,4 @@
 from functools import update_wrapper
-from urllib.parse import urlencode
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -36,12 +35,7 @@ class ClinicAdminSite(admin.AdminSite):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if roles.is_clinic_admin(request.user) and second_factor.required(request.user):
-                step = (
-                    "two_factor_verify"
-                    if second_factor.confirmed_device(request.user)
-                    else "two_factor_setup"
-                )
-                return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+                return second_factor.ask_for_code(request)
             if not self.has_permission(request):
                 raise PermissionDenied(REFUSAL)
             return inner(request, *args, **kwargs)

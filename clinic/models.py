@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.lib.versions import EditConflict
+
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
 # Stored phone numbers are normalised: an optional leading + and 7 to 15 digits (E.164 length).
@@ -45,11 +47,24 @@ class Versioned(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        if not self._state.adding:
+        if self._state.adding:
+            return super().save(*args, **kwargs)
+        with transaction.atomic():
+            # Whatever the path (a page, the back office, a script), a save made from a copy
+            # that someone else has saved over since is refused, never silently applied.
+            stored = (
+                type(self)
+                ._base_manager.select_for_update()
+                .filter(pk=self.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if stored is not None and stored != self.version:
+                raise EditConflict(self)
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
-        super().save(*args, **kwargs)
+            return super().save(*args, **kwargs)
 
 
 class RecordCounter(models.Model):

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_not_required, permission_requir
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 from qrcode.image.svg import SvgPathImage
 
 from clinic import roles
@@ -40,7 +41,7 @@ from clinic.lib.history import change_log, versions_of
 from clinic.lib.scans import scan_format
 from clinic.lib.session_csv import csv_response
 from clinic.lib.timeline import KINDS, ClientHistory
-from clinic.lib.versions import save_unless_conflict
+from clinic.lib.versions import EditConflict, save_unless_conflict
 from clinic.models import AccessLog, Client, ReferralNote
 from clinic.services import register_client
 from screening.services import eligibility, eligibility_for
@@ -350,20 +351,26 @@ def client_fhir(request, pk):
 
 
 def only_clinic_admins(request):
+    """The clinic-wide export is a back-office task: the same role and second factor."""
     if not roles.is_clinic_admin(request.user):
         raise PermissionDenied("The clinic-wide export is for clinic admins.")
+    if second_factor.required(request.user):
+        return second_factor.ask_for_code(request)
+    return None
 
 
 def sessions_export(request):
     """The form of the clinic-wide sessions CSV."""
-    only_clinic_admins(request)
+    if second_step := only_clinic_admins(request):
+        return second_step
     return render(request, "clinic/sessions_export.html", {"form": SessionRangeForm()})
 
 
 @never_cache
 @audited(AccessLog.View.CLINIC_CSV)
 def clinic_sessions_csv(request):
-    only_clinic_admins(request)
+    if second_step := only_clinic_admins(request):
+        return second_step
     form = SessionRangeForm(request.GET)
     if not form.is_valid():
         return render(request, "clinic/sessions_export.html", {"form": form}, status=400)
@@ -386,6 +393,10 @@ def server_error(request):
     """The 500 handler. A database that does not answer, or is locked past the timeout, is a
     503 that says nothing was saved and when to try again; anything else is Django's 500."""
     error = sys.exc_info()[1]
+    if isinstance(error, EditConflict):
+        # Two saves of one record at the same instant (the back office has no conflict page
+        # of its own); the transaction was rolled back.
+        return HttpResponse(loader.get_template("409.html").render(), status=409)
     if isinstance(error, OverflowError):
         # A number too large for the database in a posted choice: only a tampered form sends
         # one (the pages offer lists). Nothing was stored; say what to do, not "error 500".
@@ -412,6 +423,9 @@ def safe_next(request, default="admin:index"):
     return reverse(default)
 
 
+PENDING_SECRET = "pending_totp_secret"
+
+
 def wrong_code_message(device):
     allowed, _ = device.verify_is_allowed()
     if not allowed:
@@ -430,19 +444,28 @@ def two_factor_setup(request):
         return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': request.path})}")
     if enrolled and request.method == "GET" and "renew" not in request.GET:
         return render(request, "registration/two_factor_enrolled.html", {"device": enrolled})
-    pending, _ = TOTPDevice.objects.get_or_create(
-        user=request.user, confirmed=False, defaults={"name": "Authenticator app"}
+    # The new secret lives in this sign-in's session until a first code confirms it: each
+    # visit of the page shows a fresh one, so a secret glimpsed by someone else is useless.
+    if request.method == "GET" or PENDING_SECRET not in request.session:
+        request.session[PENDING_SECRET] = random_hex(20)
+    pending = TOTPDevice(
+        user=request.user, name="Authenticator app", key=request.session[PENDING_SECRET]
     )
     form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if pending.verify_token(form.cleaned_data["token"]):
-            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
-            pending.confirmed = True
-            pending.save()
+        if second_factor.code_matches(pending, form.cleaned_data["token"]):
+            with transaction.atomic():
+                TOTPDevice.objects.filter(user=request.user).delete()
+                pending.confirmed = True
+                pending.save()
+            del request.session[PENDING_SECRET]
             otp_login(request, pending)
             messages.success(request, "Two-factor sign-in is on for your account.")
             return redirect(safe_next(request))
-        form.add_error("token", wrong_code_message(pending))
+        form.add_error(
+            "token",
+            "That code is not right, or it has expired. Enter the 6 digits the app shows now.",
+        )
     qr = qrcode.make(pending.config_url, image_factory=SvgPathImage).to_string(encoding="unicode")
     return render(
         request,

@@ -166,7 +166,12 @@ def revise_session(
     draft was saved by someone else since."""
     with transaction.atomic():
         Course.objects.select_for_update().get(pk=session.course_id)
-        session = Session.objects.select_related("course__client").get(pk=session.pk)
+        # Locked too, so that a signature or a void made meanwhile is seen, not overwritten.
+        session = (
+            Session.objects.select_for_update(of=("self",))
+            .select_related("course__client")
+            .get(pk=session.pk)
+        )
         if opened_version is not None and opened_version != session.version:
             raise EditConflict(session)
         if not session.is_draft:

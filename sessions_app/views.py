@@ -29,7 +29,7 @@ def posted(request):
 def opened_version(request):
     """The version a page was opened at, from its hidden input (None when absent or bad)."""
     value = request.POST.get("opened_version", "")
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
 
 
 def course_of(request, pk, course_id, perm):
@@ -174,7 +174,10 @@ def session_edit(request, pk, session_id):
                 **form.session_fields(),
             )
         except EditConflict as conflict:
-            return conflict_page(request, form, conflict.saved, back_url=request.path)
+            saved = SessionForm.initial_for(conflict.saved)
+            return conflict_page(
+                request, form, conflict.saved, back_url=request.path, saved_values=saved
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -1,6 +1,12 @@
 """Two-factor sign-in (TOTP) for the back office."""
 
+import time
+from urllib.parse import urlencode
+
 from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import reverse
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
@@ -11,3 +17,16 @@ def required(user):
 
 def confirmed_device(user):
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def code_matches(device, token):
+    """Whether `token` is the current code of a device not saved yet (enrolment)."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return totp.verify(int(token), device.tolerance)
+
+
+def ask_for_code(request):
+    """Send a clinic admin to give the code (or to set an authenticator up), then back here."""
+    step = "two_factor_verify" if confirmed_device(request.user) else "two_factor_setup"
+    return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

@@ -70,7 +70,7 @@ def save_unless_conflict(request, form):
         try:
             save_versioned(form)
             return None
-        except ValidationError:
+        except (ValidationError, EditConflict):
             pass
     elif not is_conflict(form):
         return None
@@ -78,14 +78,18 @@ def save_unless_conflict(request, form):
     return conflict_page(request, form, saved, back_url=request.get_full_path())
 
 
-def conflict_page(request, form, saved, *, back_url):
-    """409: the person's version next to the saved one, field by field where they differ."""
+def conflict_page(request, form, saved, *, back_url, saved_values=None):
+    """409: the person's version next to the saved one, field by field where they differ.
+
+    `saved_values` gives the saved record's values under the form's field names when they
+    differ from the model's (a duration in minutes on the form, in seconds on the record)."""
     rows = []
     for name, field in form.fields.items() if form is not None else []:
         if isinstance(field.widget, forms.HiddenInput):
             continue
         yours = shown(field, form.cleaned_data.get(name, form.data.get(name, "")))
-        theirs = shown(field, saved_value(saved, name))
+        stored = saved_values[name] if saved_values else saved_value(saved, name)
+        theirs = shown(field, stored)
         rows.append(
             {
                 "label": field.label or name,

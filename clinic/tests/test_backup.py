@@ -60,3 +60,42 @@ def test_dry_runs_write_nothing(tmp_path, capsys):
     call_command("backup", str(tmp_path / "b"), dry_run=True)
     assert not (tmp_path / "b").exists()
     assert "Would write" in capsys.readouterr().out
+
+
+def test_a_backup_is_readable_by_its_owner_only(tmp_path):
+    call_command("backup", str(tmp_path / "b"))
+    assert (tmp_path / "b").stat().st_mode & 0o077 == 0
+    for written in (tmp_path / "b").rglob("*"):
+        assert written.stat().st_mode & 0o077 == 0, written
+
+
+def test_a_failed_backup_leaves_no_half_folder(tmp_path, monkeypatch):
+    import clinic.lib.backups as backups
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(backups.shutil, "copytree", broken)
+    media = tmp_path / "media"
+    media.mkdir()
+    monkeypatch.setattr(backups.settings, "MEDIA_ROOT", media)
+    with pytest.raises(CommandError, match="disk full"):
+        call_command("backup", str(tmp_path / "b"))
+    assert not (tmp_path / "b").exists()
+
+
+def test_restore_keeps_a_linked_scans_folder_and_fills_it(tmp_path, settings):
+    real = tmp_path / "real-media"
+    (real / "referral-scans").mkdir(parents=True)
+    (real / "referral-scans" / "old.pdf").write_bytes(b"%PDF-old")
+    link = tmp_path / "media-link"
+    link.symlink_to(real)
+    settings.MEDIA_ROOT = link
+    call_command("backup", str(tmp_path / "b"))
+    (real / "referral-scans" / "old.pdf").unlink()
+    (real / "referral-scans" / "new.pdf").write_bytes(b"%PDF-new")
+
+    call_command("restore", str(tmp_path / "b"), yes=True)
+
+    assert link.is_symlink()
+    assert sorted(p.name for p in (real / "referral-scans").iterdir()) == ["old.pdf"]

@@ -133,3 +133,32 @@ def test_the_back_office_obeys_the_same_rule(client, clinic_admin, therapist, cl
     assert response.status_code == 200
     assert "Someone else saved this record" in response.content.decode()
     assert Client.objects.get().phone != "+79160000444"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", ["screening", "course", "referralnote"])
+def test_the_back_office_refuses_a_stale_form_for_every_versioned_record(
+    client, clinic_admin, kind
+):
+    from screening.tests.factories import screen
+
+    person = treatable_client()
+    record = {
+        "screening": lambda: screen(person, days_ago=3),
+        "course": lambda: course_for(person),
+        "referralnote": lambda: person.referral_notes.get(),
+    }[kind]()
+    app = "screening" if kind == "screening" else "sessions_app" if kind == "course" else "clinic"
+    url = reverse(f"admin:{app}_{kind}_change", args=[record.pk])
+    client.force_login(clinic_admin)
+    form = client.get(url).context["adminform"].form
+    stale = {
+        name: form[name].value()
+        for name in form.fields
+        if form[name].value() is not None and name != "scan"  # no file to send again
+    }
+    stale = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stale.items()}
+    type(record).objects.get(pk=record.pk).save()  # someone else saves meanwhile
+    response = client.post(url, stale)
+    assert response.status_code == 200
+    assert "Someone else saved this record" in response.content.decode()

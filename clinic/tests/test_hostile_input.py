@@ -89,10 +89,17 @@ def as_a_browser(client):
 @pytest.fixture
 def records(client_record, therapist):
     note = ReferralNoteFactory(client=client_record)
-    screen(client_record)
+    screen(client_record, days_ago=1)
     course = course_for(client_record, by=therapist)
-    signed = sign_session(session=log(course, days_ago=0), by=therapist)
-    return {"client": client_record, "note": note, "course": course, "session": signed}
+    signed = sign_session(session=log(course, days_ago=1), by=therapist)
+    draft = log(course, days_ago=0)
+    return {
+        "client": client_record,
+        "note": note,
+        "course": course,
+        "session": signed,
+        "draft": draft,
+    }
 
 
 def post_and_check(client, url, data):
@@ -196,13 +203,15 @@ STEP = ("stage", "technique", "zone", "repetitions", "intensity", "planned_secon
         "notes",
         "opened_version",
     ),
-    management=fields("form-TOTAL_FORMS", "form-INITIAL_FORMS"),
     steps=st.lists(fields(*STEP), max_size=4),
+    forged_count=st.one_of(st.none(), value),
 )
-def test_the_session_and_plan_forms(client, therapist, records, session, management, steps):
+def test_the_session_and_plan_forms(client, therapist, records, session, steps, forged_count):
     client.force_login(therapist)
     course = records["course"]
-    posted = {**session, **management}
+    # Mostly a well-formed step table whose cells are hostile; sometimes a forged row count.
+    count = str(len(steps)) if forged_count is None else forged_count
+    posted = {**session, "form-TOTAL_FORMS": count, "form-INITIAL_FORMS": "0"}
     for index, step in enumerate(steps):
         posted.update({f"form-{index}-{name}": v for name, v in step.items()})
     post_and_check(
@@ -211,7 +220,7 @@ def test_the_session_and_plan_forms(client, therapist, records, session, managem
     post_and_check(
         client, reverse("sessions_app:plan_edit", args=[course.client_id, course.pk]), posted
     )
-    draft_pk = records["session"].pk
+    draft_pk = records["draft"].pk
     post_and_check(
         client, reverse("sessions_app:session_edit", args=[course.client_id, draft_pk]), posted
     )
@@ -261,3 +270,20 @@ def test_the_sign_in_and_password_forms(client, reception, data):
 def test_the_template_list_is_not_empty():
     # The course form draws its templates from the catalogue the migrations load.
     assert PlanTemplate.objects.exists()
+
+
+@EXAMPLES
+@given(data=fields(*CLIENT_FIELDS, "opened_version"), referral=fields(*REFERRAL_FIELDS, "client"))
+def test_the_back_office_change_forms(client, clinic_admin, records, data, referral):
+    client.force_login(clinic_admin)
+    post_and_check(client, reverse("admin:clinic_client_change", args=[records["client"].pk]), data)
+    note = records["note"].pk
+    post_and_check(client, reverse("admin:clinic_referralnote_change", args=[note]), referral)
+
+
+@EXAMPLES
+@given(data=fields("token", "next"))
+def test_the_two_factor_forms(client, clinic_admin, data):
+    client.force_login(clinic_admin)
+    post_and_check(client, reverse("two_factor_setup"), data)
+    post_and_check(client, reverse("two_factor_verify"), data)

@@ -52,3 +52,14 @@ def test_clinic_admins_see_and_lift_lockouts(client, clinic_admin, reception):
     attempt = AccessAttempt.objects.get()
     client.post(reverse("admin:axes_accessattempt_delete", args=[attempt.pk]), {"post": "yes"})
     assert sign_in(browser, "reception", PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_the_clients_own_address_is_counted(settings, rf):
+    from axes.helpers import get_client_ip_address
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+    request = rf.post(
+        "/accounts/login/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.9, 10.0.0.1"
+    )
+    assert get_client_ip_address(request, use_ipware=True) == "203.0.113.9"

@@ -10,6 +10,11 @@ def code_of(device):
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
+def pending_device(client, user):
+    """The authenticator being set up: its secret waits in the session until confirmed."""
+    return TOTPDevice(user=user, key=client.session["pending_totp_secret"])
+
+
 @pytest.fixture
 def required(settings):
     settings.CLINIC_ADMIN_2FA = True
@@ -22,8 +27,10 @@ def test_without_an_authenticator_the_back_office_sends_an_admin_to_set_one_up(
     response = client.get(reverse("admin:index"))
     assert response.status_code == 302
     assert response.url.startswith(reverse("two_factor_setup"))
-    page = client.get(response.url).content.decode()
-    assert ("<svg" in page and "Type the secret by hand" not in page) or "secret" in page
+    setup = client.get(response.url)
+    page = setup.content.decode()
+    assert "<svg" in page
+    assert setup.context["secret"] in page
 
 
 def test_enrolment_with_a_wrong_then_a_right_code_opens_the_back_office(
@@ -32,8 +39,8 @@ def test_enrolment_with_a_wrong_then_a_right_code_opens_the_back_office(
     settings.OTP_TOTP_THROTTLE_FACTOR = 0  # no growing wait after the wrong code, for the test
     client.force_login(clinic_admin)
     setup = client.get(reverse("two_factor_setup"))
-    device = TOTPDevice.objects.get(user=clinic_admin)
-    assert setup.context["secret"] and not device.confirmed
+    device = pending_device(client, clinic_admin)
+    assert setup.context["secret"] and not TOTPDevice.objects.exists()
 
     wrong = client.post(
         reverse("two_factor_setup"),
@@ -44,8 +51,7 @@ def test_enrolment_with_a_wrong_then_a_right_code_opens_the_back_office(
 
     right = client.post(reverse("two_factor_setup"), {"token": code_of(device)})
     assert right.status_code == 302
-    device.refresh_from_db()
-    assert device.confirmed
+    assert TOTPDevice.objects.get(user=clinic_admin).confirmed
     assert client.get(reverse("admin:index")).status_code == 200
 
 
@@ -118,3 +124,20 @@ def test_wrong_codes_in_a_row_make_the_next_try_wait(client, clinic_admin, requi
     response = client.post(reverse("two_factor_verify"), {"token": code_of(device)})
     assert "Too many wrong codes in a row" in response.content.decode()
     assert client.get(reverse("admin:index")).status_code == 302
+
+
+def test_each_visit_of_the_setup_page_shows_a_fresh_secret(client, clinic_admin, required):
+    client.force_login(clinic_admin)
+    first = client.get(reverse("two_factor_setup")).context["secret"]
+    second = client.get(reverse("two_factor_setup")).context["secret"]
+    assert first != second
+    assert not TOTPDevice.objects.exists()  # nothing stored before a code confirms it
+
+
+def test_the_clinic_wide_export_asks_for_the_code_too(client, clinic_admin, required):
+    TOTPDevice.objects.create(user=clinic_admin, name="app", confirmed=True)
+    client.force_login(clinic_admin)
+    for name in ("clinic:sessions_export", "clinic:clinic_sessions_csv"):
+        response = client.get(reverse(name), {"date_from": "2026-01-01", "date_to": "2026-01-02"})
+        assert response.status_code == 302
+        assert response.url.startswith(reverse("two_factor_verify"))
