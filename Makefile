@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= clinic-demo
 export DEMO_PASSWORD
 
-.PHONY: run test lint format check-migrations deps deps-dev loadtest
+.PHONY: run test lint format check-migrations deps deps-dev loadtest e2e
 
 # Stamp files make a second `make run` skip the installs unless the pins changed.
 $(VENV)/.runtime: requirements.txt
@@ -56,3 +56,11 @@ check-migrations: deps
 # Not part of `make test`: many therapists at once against gunicorn on PostgreSQL.
 loadtest: deps
 	./loadtest/run.sh
+
+# Browser tests in Debian's Chromium (apt-get install -y chromium), on a file-backed database;
+# screenshots of each main page go to e2e-screenshots/.
+e2e: deps-dev
+	@test -x /usr/bin/chromium || { echo "make e2e needs Debian's Chromium: apt-get install -y chromium" >&2; exit 1; }
+	rm -rf e2e-screenshots .e2e-test.sqlite3*
+	CLINIC_TEST_DATABASE_FILE=$(CURDIR)/.e2e-test.sqlite3 E2E_SCREENSHOTS=e2e-screenshots \
+		$(PY) -m pytest e2e $(PYTEST_ARGS)

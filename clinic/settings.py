@@ -143,6 +143,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 20),
     }
+    if os.environ.get("CLINIC_TEST_DATABASE_FILE"):
+        # make e2e: the browser tests' server and the tests share a database file.
+        DATABASES["default"]["TEST"] = {"NAME": os.environ["CLINIC_TEST_DATABASE_FILE"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -1,0 +1,74 @@
+"""axe-core on every main page: no serious or critical violation."""
+
+import pytest
+
+from clinic.tests.factories import ReferralNoteFactory
+from e2e.conftest import accessibility_problems, sign_in
+from screening.tests.factories import screen
+from sessions_app.tests.factories import course_for, log, treatable_client
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def records(clinic_admin):
+    person = treatable_client(first_name="Irina", last_name="Lebedeva")
+    screen(person, days_ago=0, pressure=(120, 80))
+    course = course_for(person, by=clinic_admin)
+    session = log(course, days_ago=0)
+    return {
+        "client": person,
+        "course": course,
+        "session": session,
+        "note": ReferralNoteFactory(client=person),
+    }
+
+
+def pages(records):
+    person, course, session = records["client"], records["course"], records["session"]
+    return {
+        "start page": "/",
+        "client list": "/clients/?q=lebedeva",
+        "client page": person.get_absolute_url(),
+        "print view": f"/clients/{person.pk}/print/",
+        "new client form": "/clients/new/",
+        "client form": f"/clients/{person.pk}/edit/",
+        "referral form": f"/clients/{person.pk}/referrals/new/",
+        "referral note": records["note"].get_absolute_url(),
+        "screening form": f"/clients/{person.pk}/screenings/new/",
+        "course form": f"/clients/{person.pk}/courses/new/",
+        "course page": course.get_absolute_url(),
+        "plan form": f"/clients/{person.pk}/courses/{course.pk}/plan/",
+        "session form": f"/clients/{person.pk}/courses/{course.pk}/sessions/new/",
+        "session page": session.get_absolute_url(),
+        "password form": "/accounts/password/",
+    }
+
+
+def test_the_sign_in_page(page, browser, db):
+    page.goto("/accounts/login/")
+    assert accessibility_problems(browser, page) == []
+
+
+def test_every_main_page(page, browser, clinic_admin, records):
+    sign_in(page, "clinic-admin")
+    problems = {}
+    for name, url in pages(records).items():
+        page.goto(url)
+        if found := accessibility_problems(browser, page):
+            problems[name] = found
+    assert problems == {}
+
+
+def test_errors_on_a_refused_form_are_announced(page, browser, clinic_admin, records):
+    sign_in(page, "clinic-admin")
+    page.goto("/clients/new/")
+    page.get_by_label("First name").fill("Olga")
+    page.get_by_label("Last name").fill("Egorova")
+    page.get_by_label("Date of birth").fill("1980-01-01")
+    page.get_by_label("Sex").select_option("female")
+    page.get_by_label("Phone").fill("call me")  # refused by the server, not the browser
+    page.get_by_role("button", name="Save client").click()
+    alert = page.get_by_role("alert").first
+    assert "Nothing was saved" in alert.inner_text()
+    assert accessibility_problems(browser, page) == []
