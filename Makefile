@@ -37,9 +37,13 @@ run: deps
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # pytest exits 5 when it collected no tests; say so, so a vanished suite never looks green.
+# The browser tests follow in a run of their own (they skip, saying why, without Chromium).
 test: deps-dev
 	@$(PY) -m pytest $(PYTEST_ARGS); code=$$?; \
 	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
+	[ $$code -eq 0 ] || exit $$code; \
+	$(PY) -m pytest e2e $(PYTEST_ARGS); code=$$?; \
+	if [ $$code -eq 5 ]; then echo "make test: no browser tests were collected" >&2; fi; \
 	exit $$code
 
 lint: deps-dev
