@@ -6,7 +6,7 @@ PORT ?= 8000
 DEMO_PASSWORD ?= clinic-demo
 export DEMO_PASSWORD
 
-.PHONY: run test lint format check-migrations deps deps-dev loadtest e2e
+.PHONY: run test lint format check-migrations deps deps-dev loadtest e2e bench
 
 # Stamp files make a second `make run` skip the installs unless the pins changed.
 $(VENV)/.runtime: requirements.txt
@@ -68,3 +68,8 @@ e2e: deps-dev
 	rm -rf e2e-screenshots .e2e-test.sqlite3*
 	CLINIC_TEST_DATABASE_FILE=$(CURDIR)/.e2e-test.sqlite3 E2E_SCREENSHOTS=e2e-screenshots \
 		$(PY) -m pytest e2e $(PYTEST_ARGS)
+
+# The main pages at scale next to the Django admin (BENCH_ARGS="--clients 1000 --sessions 10000"
+# for a quick run); with DATABASE_URL set to PostgreSQL, on a database clinic_bench there.
+bench: deps-dev
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -64,10 +64,11 @@ def home(request):
     if roles.is_clinic_admin(user) or user.has_perm("sessions_app.add_session"):
         # A therapist sees their own work; a clinic admin the whole clinic's.
         therapist = None if roles.is_clinic_admin(user) else user
-        courses = start_page.open_courses(therapist)
+        courses, open_count = start_page.open_courses(therapist)
         context.update(
             courses=courses,
-            plan=start_page.work_plan(courses, today),
+            open_count=open_count,
+            plan=start_page.work_plan(today, therapist),
             logged_today=start_page.sessions_logged_on(today, therapist),
             attention=start_page.needing_attention(courses, today),
             whole_clinic=therapist is None,
@@ -156,6 +157,9 @@ def client_detail(request, pk):
     for course in history.courses:
         course.done = done[course.pk]
     mapped = selected_course(history.courses, request.GET.get("course"))
+    timeline = Paginator(history.entries(kind), TIMELINE_PAGE).get_page(request.GET.get("page"))
+    # Steps only for the sessions on this page of the timeline: a long history stays light.
+    history.read_steps(entry.record for entry in timeline if entry.kind == "session")
     return render(
         request,
         "clinic/client_detail.html",
@@ -167,9 +171,7 @@ def client_detail(request, pk):
             "kinds": KINDS,
             "kind": kind,
             "timeline_query": f"kind={kind}" if kind else "",
-            "timeline": Paginator(history.entries(kind), TIMELINE_PAGE).get_page(
-                request.GET.get("page")
-            ),
+            "timeline": timeline,
             "pain": history.pain_chart(),
             "mapped_course": mapped,
             "body": (
@@ -318,6 +320,7 @@ def sessions_with_steps():
 def client_print(request, pk):
     client = client_for(request, pk)
     history = ClientHistory.load(client, request.user)
+    history.read_steps(history.sessions)  # the whole record, on paper
     return render(
         request,
         "clinic/client_print.html",
@@ -344,7 +347,9 @@ def client_sessions_csv(request, pk):
 @audited(AccessLog.View.FHIR)
 def client_fhir(request, pk):
     client = client_for(request, pk, "sessions_app.view_session")
-    bundle = client_bundle(ClientHistory.load(client, request.user))
+    history = ClientHistory.load(client, request.user)
+    history.read_steps(history.sessions)  # each Procedure names the zones it worked
+    bundle = client_bundle(history)
     response = HttpResponse(bundle.json(indent=2), content_type="application/fhir+json")
     response["Content-Disposition"] = f'attachment; filename="{client.record_number}.fhir.json"'
     return response

@@ -235,6 +235,8 @@ class Course(Versioned):
                 name="sessions_app_course_frequency_1_30",
             ),
         ]
+        # The start page lists the open courses, most recent first.
+        indexes = [models.Index(fields=["status", "-start_date"], name="course_open_recent")]
 
     def __str__(self):
         return f"{self.get_massage_type_display()} course from {self.start_date:%d.%m.%Y}"

@@ -2,6 +2,8 @@
 the body zones a course worked. Each comes with the numbers for a text alternative."""
 
 from django.utils.dateformat import format as format_date
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 
 from sessions_app.models import Intensity
@@ -40,8 +42,35 @@ def pain_chart(sessions):
         "points": points,
         "before_line": " ".join(f"{p['x']},{p['y_before']}" for p in points),
         "after_line": " ".join(f"{p['x']},{p['y_after']}" for p in points),
+        "dots": dots(points),
+        "table_rows": table_rows(points),
         "summary": summary(points),
     }
+
+
+# A history of hundreds of sessions draws hundreds of dots and table rows: built here in one
+# pass (escaped), as a template loop would make the page several times slower.
+def dots(points):
+    return mark_safe(
+        "".join(
+            f'<circle cx="{p["x"]}" cy="{p["y_before"]}" r="4" class="chart-before-dot">'
+            f"<title>{escape(str(p['session']))}: pain {p['before']} before</title></circle>"
+            f'<circle cx="{p["x"]}" cy="{p["y_after"]}" r="4" class="chart-after-dot">'
+            f"<title>{escape(str(p['session']))}: pain {p['after']} after</title></circle>"
+            for p in points
+        )
+    )
+
+
+def table_rows(points):
+    return mark_safe(
+        "".join(
+            f"<tr><td>{p['session'].number} "
+            f"({escape(p['session'].course.get_massage_type_display().lower())})</td>"
+            f"<td>{escape(p['day'])}</td><td>{p['before']}</td><td>{p['after']}</td></tr>"
+            for p in points
+        )
+    )
 
 
 def y_of(pain):

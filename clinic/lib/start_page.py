@@ -5,8 +5,8 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
@@ -26,6 +26,10 @@ ATTENTION = {
     "no_screening",
 }
 WEEKS_SHOWN = 8
+# The start page stays quick in a large clinic: it shows the most recent of long lists.
+COURSES_SHOWN = 20
+VISITS_SHOWN = 100
+OPEN = [Course.Status.PLANNED, Course.Status.ACTIVE]
 
 
 def day_bounds(day):
@@ -33,30 +37,52 @@ def day_bounds(day):
     return start, start + datetime.timedelta(days=1)
 
 
-def open_courses(therapist=None):
-    """Planned and active courses (of one therapist, or of the whole clinic) with progress."""
-    courses = Course.objects.filter(status__in=[Course.Status.PLANNED, Course.Status.ACTIVE])
+def open_courses(therapist=None, limit=COURSES_SHOWN):
+    """The most recently started planned and active courses (of one therapist, or of the whole
+    clinic) with their progress, and how many there are in all."""
+    courses = Course.objects.filter(status__in=OPEN)
     if therapist is not None:
         courses = courses.filter(therapist=therapist)
-    return list(
-        courses.select_related("client", "therapist")
-        .annotate(done=Count("sessions", filter=Q(sessions__voided_at__isnull=True)))
-        .order_by("start_date", "pk")
+    recent = courses.order_by("-start_date", "-pk").values_list("pk", flat=True)[:limit]
+    # Progress is counted for the courses shown only, once they are chosen.
+    shown = list(
+        Course.objects.filter(pk__in=list(recent))
+        .select_related("client", "therapist")
+        .annotate(done=sessions_done(OuterRef("pk")))
+        .order_by("-start_date", "-pk")
     )
+    return shown, courses.count()
 
 
-def work_plan(courses, today):
+def sessions_done(course):
+    """The counted sessions of a course, as a subquery on the rows shown (a join and GROUP BY
+    would count the sessions of every open course first)."""
+    done = (
+        Session.objects.counted()
+        .filter(course=course)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(done), 0)
+
+
+def work_plan(today, therapist=None):
     """The planned sessions of the week (today to Sunday), each marked done or not."""
     week_end = today + datetime.timedelta(days=6 - today.weekday())
-    by_id = {course.pk: course for course in courses}
     planned = PlannedSession.objects.filter(
-        course__in=list(by_id), planned_on__range=(today, week_end)
-    ).order_by("planned_on", "course_id", "number")
-    visits = []
-    for visit in planned:
-        visit.course = by_id[visit.course_id]
-        visit.done = visit.number <= visit.course.done
-        visits.append(visit)
+        course__status__in=OPEN, planned_on__range=(today, week_end)
+    )
+    if therapist is not None:
+        planned = planned.filter(course__therapist=therapist)
+    visits = list(
+        planned.select_related("course__client")
+        .annotate(done_in_course=sessions_done(OuterRef("course")))
+        .order_by("planned_on", "course_id", "number")[:VISITS_SHOWN]
+    )
+    for visit in visits:
+        visit.done = visit.number <= visit.done_in_course
     return {
         "today": [v for v in visits if v.planned_on == today],
         "week": [v for v in visits if v.planned_on != today],
@@ -65,7 +91,8 @@ def work_plan(courses, today):
 
 
 def needing_attention(courses, today):
-    """Clients of these courses whose clearance or screening needs action, with the reasons."""
+    """Clients of these courses (those on the page) whose clearance or screening needs
+    action, with the reasons."""
     clients = list({course.client_id: course.client for course in courses}.values())
     verdicts = eligibility_for(clients, today)
     attention = []

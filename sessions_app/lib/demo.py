@@ -4,7 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from sessions_app.models import PlanTemplate
+from clinic.models import ReferralNote
+from screening.models import Answer, Contraindication, Screening
+from sessions_app.models import Course, PlanTemplate, Session, SessionStep
 from sessions_app.services import (
     add_addendum,
     log_session,
@@ -78,3 +80,106 @@ def add_demo_course(client, course, *, therapist, referral):
                 text="The client rang the next day: the pain eased further in the evening.",
             )
     return course
+
+
+SESSIONS_PER_COURSE = 10
+LONG_HISTORY = 300  # sessions of the one client whose page the benchmark opens
+
+
+def generate_history(clients, count, *, therapist, progress):
+    """Bulk-insert `count` signed sessions with their steps for benchmarks and load tests.
+
+    The first client gets a long history (300 sessions over several courses), the others
+    ten sessions each until `count` is reached; each such client gets a clearing referral
+    note and a clear screening too. These rows are inserted in bulk, past the services and
+    their rules, and carry no change history: they measure size, nothing else.
+    """
+    plan = []  # (client, sessions in one course)
+    remaining = count
+    long_client, *others = clients
+    for _ in range(min(LONG_HISTORY, remaining) // 60 + 1):
+        take = min(60, LONG_HISTORY - sum(n for c, n in plan), remaining)
+        if take > 0:
+            plan.append((long_client, take))
+            remaining -= take
+    for client in others:
+        if remaining <= 0:
+            break
+        take = min(SESSIONS_PER_COURSE, remaining)
+        plan.append((client, take))
+        remaining -= take
+    today = timezone.localdate()
+    template = PlanTemplate.objects.get(massage_type="classic")
+    steps = list(template.steps.all())
+    referrals = ReferralNote.objects.bulk_create(
+        ReferralNote(
+            client=client,
+            specialist_name="Dr I. V. Petrov",
+            consult_date=today - datetime.timedelta(days=400),
+            diagnosis="Lumbar osteochondrosis",
+            stage=ReferralNote.Stage.CHRONIC,
+            decision=ReferralNote.Decision.CLEARED,
+            valid_until=today + datetime.timedelta(days=60),
+            recorded_by=therapist,
+        )
+        for client in {client.pk: client for client, _ in plan}.values()
+    )
+    referral_of = {note.client_id: note for note in referrals}
+    # A clear screening each, so that the pages read the same kinds of records at any size.
+    screenings = Screening.objects.bulk_create(
+        Screening(client=note.client, screened_by=therapist, screened_on=today)
+        for note in referrals
+    )
+    items = list(Contraindication.objects.active())
+    Answer.objects.bulk_create(
+        Answer(screening=screening, contraindication=item, value=Answer.Value.ABSENT)
+        for screening in screenings
+        for item in items
+    )
+    courses = Course.objects.bulk_create(
+        Course(
+            client=client,
+            therapist=therapist,
+            massage_type=template.massage_type,
+            referral=referral_of[client.pk],
+            template=template,
+            goal="Generated for measurement.",
+            planned_sessions=max(sessions, 1),
+            start_date=today - datetime.timedelta(days=390),
+            status=Course.Status.ACTIVE,
+            created_by=therapist,
+        )
+        for client, sessions in plan
+    )
+    now = timezone.now()
+    for course, (_, sessions) in zip(courses, plan, strict=True):
+        batch = Session.objects.bulk_create(
+            Session(
+                course=course,
+                number=number,
+                performed_at=now - datetime.timedelta(days=380) + datetime.timedelta(hours=number),
+                therapist=therapist,
+                created_by=therapist,
+                pain_before=max(8 - number // 8, 1),
+                pain_after=max(6 - number // 8, 0),
+                tolerance="well",
+                signed_at=now,
+                signed_by=therapist,
+            )
+            for number in range(1, sessions + 1)
+        )
+        SessionStep.objects.bulk_create(
+            SessionStep(
+                session=session,
+                stage=step.stage,
+                position=step.position,
+                technique_id=step.technique_id,
+                zone_id=step.zone_id,
+                repetitions=step.repetitions,
+                intensity=step.intensity,
+            )
+            for session in batch
+            for step in steps
+        )
+        progress.advance(len(batch))
+    return count - remaining

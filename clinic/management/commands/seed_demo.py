@@ -22,7 +22,7 @@ from clinic.models import (
 from clinic.services import register_client
 from screening.models import Answer, Contraindication
 from screening.services import record_screening
-from sessions_app.lib.demo import DEMO_COURSES, add_demo_course
+from sessions_app.lib.demo import DEMO_COURSES, add_demo_course, generate_history
 
 # username, first name, last name, role
 DEMO_ACCOUNTS = [
@@ -216,31 +216,48 @@ class Command(BaseCommand):
             "--clients", type=int, default=0, metavar="N", help="Also generate N more clients."
         )
         parser.add_argument(
+            "--sessions",
+            type=int,
+            default=0,
+            metavar="M",
+            help="With --clients: also generate M signed sessions for those clients (the first "
+            "gets 300, the others 10 each), in bulk and without change history.",
+        )
+        parser.add_argument(
             "--force", action="store_true", help="Run even with DJANGO_DEBUG=0 (a demo server)."
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Report what would be created; store nothing."
         )
 
-    def handle(self, *args, clients, force, dry_run, **options):
+    def handle(self, *args, clients, sessions, force, dry_run, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo creates accounts with a known password and refuses to run with "
                 "DJANGO_DEBUG=0. Add --force if this really is a demo server."
             )
-        if clients < 0:
-            raise CommandError("--clients must be zero or more.")
+        if clients < 0 or sessions < 0:
+            raise CommandError("--clients and --sessions must be zero or more.")
+        if sessions and not clients:
+            raise CommandError("--sessions needs --clients: the sessions go to those clients.")
         password = os.environ.get("DEMO_PASSWORD") or "clinic-demo"
         with transaction.atomic():
             accounts = self.create_accounts(password)
             new_demo = self.create_demo_clients(accounts)
             generated = self.generate_clients(clients, accounts) if clients else 0
+            if sessions:
+                made = list(Client.objects.order_by("-pk")[:clients])[::-1]
+                progress = ProgressBar(self.stdout, sessions, "Generating sessions")
+                sessions = generate_history(
+                    made, sessions, therapist=accounts[roles.THERAPIST], progress=progress
+                )
             if dry_run:
                 transaction.set_rollback(True)
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
             self.style.SUCCESS(
-                f"{verb} {new_demo} demo client(s) and {generated} generated client(s); "
+                f"{verb} {new_demo} demo client(s), {generated} generated client(s) and "
+                f"{sessions} generated session(s); "
                 f"demo accounts: {', '.join(name for name, *_ in DEMO_ACCOUNTS)}."
             )
         )
