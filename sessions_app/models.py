@@ -1,6 +1,7 @@
 """The clinic's technique (techniques, zones, plan templates) and its use: courses and sessions."""
 
 import datetime
+from itertools import groupby
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -428,6 +429,20 @@ class Session(Versioned):
     def deepest_intensity(self):
         """The deepest step of the session (reads prefetched steps)."""
         return max((step.intensity for step in self.steps.all()), default=Intensity.LIGHT)
+
+    def steps_summary(self):
+        """The steps in one line, stage by stage (reads prefetched steps):
+        "Introductory: stroking (lumbosacral region, light), …; Main: …". Built here rather than
+        in a template loop, which made a timeline page of long sessions several times slower."""
+        return "; ".join(
+            f"{Stage(stage).label}: "
+            + ", ".join(
+                f"{step.technique.name.lower()} ({step.zone.name.lower()}, "
+                f"{step.get_intensity_display().lower()})"
+                for step in steps
+            )
+            for stage, steps in groupby(self.steps.all(), key=lambda step: step.stage)
+        )
 
 
 class SessionStep(Step):

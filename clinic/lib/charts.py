@@ -29,6 +29,7 @@ def pain_chart(sessions):
                 "y_before": y_of(session.pain_before),
                 "y_after": y_of(session.pain_after),
                 "session": session,
+                "name": escape(str(session)),
                 "day": format_date(localtime(session.performed_at), "j M Y"),
             }
         )
@@ -54,19 +55,23 @@ def dots(points):
     return mark_safe(
         "".join(
             f'<circle cx="{p["x"]}" cy="{p["y_before"]}" r="4" class="chart-before-dot">'
-            f"<title>{escape(str(p['session']))}: pain {p['before']} before</title></circle>"
+            f"<title>{p['name']}: pain {p['before']} before</title></circle>"
             f'<circle cx="{p["x"]}" cy="{p["y_after"]}" r="4" class="chart-after-dot">'
-            f"<title>{escape(str(p['session']))}: pain {p['after']} after</title></circle>"
+            f"<title>{p['name']}: pain {p['after']} after</title></circle>"
             for p in points
         )
     )
 
 
 def table_rows(points):
+    # A client has a few courses and hundreds of sessions: name each course once.
+    courses = {p["session"].course_id: p["session"].course for p in points}
+    kinds = {
+        pk: escape(course.get_massage_type_display().lower()) for pk, course in courses.items()
+    }
     return mark_safe(
         "".join(
-            f"<tr><td>{p['session'].number} "
-            f"({escape(p['session'].course.get_massage_type_display().lower())})</td>"
+            f"<tr><td>{p['session'].number} ({kinds[p['session'].course_id]})</td>"
             f"<td>{escape(p['day'])}</td><td>{p['before']}</td><td>{p['after']}</td></tr>"
             for p in points
         )

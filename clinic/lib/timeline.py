@@ -47,6 +47,14 @@ def start_of(day):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def attach_courses(sessions, courses):
+    """Give each session its course from those already read, instead of a copy per session."""
+    by_id = {course.pk: course for course in courses}
+    course_field = Session._meta.get_field("course")
+    for session in sessions:
+        course_field.set_cached_value(session, by_id[session.course_id])
+
+
 class ClientHistory:
     def __init__(
         self, client, *, referral_notes, screenings, courses, sessions, addenda, sees_sessions
@@ -67,14 +75,24 @@ class ClientHistory:
         sees_sessions = user.has_perm("sessions_app.view_session")
         sessions = []
         if user.has_perm("sessions_app.view_course"):
-            sessions = Session.objects.filter(course__client=client).select_related(
-                "course", "therapist", "voided_by"
+            # Each therapist is read once, not once per session: a long history would
+            # otherwise build hundreds of copies of the same few users.
+            sessions = (
+                Session.objects.filter(course__client=client)
+                .select_related("voided_by")
+                .prefetch_related("therapist")
             )
             if not sees_sessions:
                 # Reception sees that a session took place, not how it went: the clinical
                 # fields are not even read.
                 sessions = sessions.defer(*CLINICAL_SESSION_FIELDS)
             sessions = list(sessions.order_by("performed_at", "pk"))
+        courses = (
+            list(client.courses.select_related("therapist"))
+            if user.has_perm("sessions_app.view_course")
+            else []
+        )
+        attach_courses(sessions, courses)
         return cls(
             client,
             referral_notes=(
@@ -87,11 +105,7 @@ class ClientHistory:
                 if user.has_perm("screening.view_screening")
                 else []
             ),
-            courses=(
-                list(client.courses.select_related("therapist"))
-                if user.has_perm("sessions_app.view_course")
-                else []
-            ),
+            courses=courses,
             sessions=sessions,
             sees_sessions=sees_sessions,
             addenda=(
@@ -152,5 +166,7 @@ class ClientHistory:
         if self.sees_sessions:
             prefetch_related_objects(
                 list(sessions),
-                Prefetch("steps", SessionStep.objects.select_related("technique", "zone")),
+                # The few techniques and zones are read once and shared by every step.
+                "steps__technique",
+                "steps__zone",
             )

@@ -78,11 +78,12 @@ def test_the_client_page_needs_the_same_queries_however_long_the_history(
     add_addendum(session=addendum_on, by=addendum_on.therapist, text="Felt better in the evening.")
     client.force_login(therapist)
     # session, user, client, permissions (2), conditions, eligibility (3), the history
-    # (referral notes, screenings and answers, courses, sessions, addenda), the steps of the
-    # sessions on this page of the timeline, the body map's zones and its zone counts, the
+    # (referral notes, screenings and answers, courses, sessions and their therapists, addenda),
+    # the steps of the sessions on this page of the timeline with their techniques and zones
+    # (3), the body map's zones and its zone counts, the
     # access-log row, the record's change log (2), the back-office link
     # + renewing the idle session on every request: savepoint, update, release (3)
-    with django_assert_num_queries(25):
+    with django_assert_num_queries(28):
         response = client.get(person.get_absolute_url())
     assert response.context["pain"]["points"][-1]["session"] == addendum_on
     assert len(response.context["pain"]["points"]) == sessions + 1

@@ -43,7 +43,9 @@ def test_a_session_entry_shows_its_steps_pain_and_tolerance(client, petrova, the
     page = timeline_of(client, therapist, petrova).content.decode()
     assert "Pain 3 → 1" in page
     assert "tolerated well" in page
-    assert "Introductory: gluteal stretch (gluteal zone, light)" in page
+    assert "Introductory: gluteal stretch (gluteal zone, light), " in page
+    # stage by stage, in order
+    assert page.index("Introductory: ") < page.index("; Main: ") < page.index("; Final: ")
     assert "The client rang the next day" in page  # the addendum
 
 
