@@ -15,8 +15,10 @@ clinic_bench on that server.
 """
 
 import argparse
+import datetime
 import json
 import os
+import platform
 import statistics
 import sys
 import time
@@ -25,6 +27,9 @@ from urllib.parse import urlparse, urlunparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+
+FLOOR = "floor (trivial signed-in page)"
 
 
 def bench_database():
@@ -97,7 +102,7 @@ def pages():
         "course page": course.get_absolute_url(),
         "session page": session.get_absolute_url(),
         "print view": f"/clients/{longest.pk}/print/",
-        "floor (trivial signed-in page)": "/accounts/password/done/",
+        FLOOR: "/accounts/password/done/",
     }, Session.objects.filter(course__client=longest).count()
 
 
@@ -126,6 +131,30 @@ def measure(repeat):
     return results
 
 
+def machine():
+    """What the figures were measured on: they mean little without it."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT version()"
+            if connection.vendor == "postgresql"
+            else "SELECT 'SQLite ' || sqlite_version()"
+        )
+        database = cursor.fetchone()[0].split(" on ")[0]
+    return (
+        f"{os.cpu_count()} cores ({cpu_model()}), {platform.system()} {platform.machine()}, "
+        f"Python {platform.python_version()}, {database}"
+    )
+
+
+def cpu_model():
+    info = Path("/proc/cpuinfo")
+    lines = info.read_text().splitlines() if info.exists() else []
+    models = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+    return models[0] if models else platform.processor() or "unknown CPU"
+
+
 def percentile(values, share):
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -141,12 +170,18 @@ def summarise(engine, options, small, large):
         }
         for name, (queries, timings) in large.items()
     }
+    # The floor is a signed-in page that reads nothing: what every request pays regardless.
+    floor = rows[FLOOR]["p50_ms"]
+    for row in rows.values():
+        row["p50_vs_floor"] = round(row["p50_ms"] / floor, 1)
     search, admin_search = rows["client search"], rows["admin client search"]
     page, admin_page = rows["client page"], rows["admin client change page"]
     same_queries = [
         n for n, r in rows.items() if r["queries_at_100_sessions"] != r["queries_at_full_size"]
     ]
     return {
+        "measured_on": datetime.date.today().isoformat(),
+        "machine": machine(),
         "engine": engine,
         "clients": options.clients,
         "sessions": options.sessions,
@@ -181,15 +216,19 @@ def summarise(engine, options, small, large):
 
 
 def print_report(report):
+    print(f"\nMeasured on {report['measured_on']}: {report['machine']}")
     print(
-        f"\n{report['engine']}: {report['clients']:,} clients, {report['sessions']:,} sessions "
+        f"{report['engine']}: {report['clients']:,} clients, {report['sessions']:,} sessions "
         f"({report['sessions_on_the_client_page']} on the client page), "
         f"{report['repeat']} requests a page\n"
     )
-    print(f"{'page':<32}{'queries (100 / full)':>22}{'p50 ms':>10}{'p95 ms':>10}")
+    print(f"{'page':<32}{'queries (100 / full)':>22}{'p50 ms':>10}{'p95 ms':>10}{'x floor':>9}")
     for name, row in report["pages"].items():
         counts = f"{row['queries_at_100_sessions']} / {row['queries_at_full_size']}"
-        print(f"{name:<32}{counts:>22}{row['p50_ms']:>10}{row['p95_ms']:>10}")
+        print(
+            f"{name:<32}{counts:>22}{row['p50_ms']:>10}{row['p95_ms']:>10}"
+            f"{row['p50_vs_floor']:>9.1f}"
+        )
     print()
     for target in report["targets"]:
         print(f"{'met ' if target['met'] else 'MISSED'}  {target['target']}: {target['detail']}")
