@@ -8,7 +8,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, prefetch_related_objects
+from django.db.models import Count, prefetch_related_objects
 from django.utils import timezone
 
 from clinic.lib.charts import pain_chart

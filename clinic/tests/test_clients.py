@@ -2,6 +2,7 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -245,6 +246,17 @@ def test_search_finds_a_client_by_record_number(client, reception, clients_to_fi
     client.force_login(reception)
     boris = clients_to_find["boris"]
     assert listed(client, q=boris.record_number) == [boris.record_number]
+    assert listed(client, q=boris.record_number.lower()) == [boris.record_number]
+    assert listed(client, q=f"boris {boris.record_number}") == [boris.record_number]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trigram index is PostgreSQL's")
+def test_on_postgresql_the_name_search_is_answered_by_the_trigram_index(clients_to_find):
+    search = Client.objects.search("petrov").order_by()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a few rows: make the planner show it
+        plan = search.explain()
+    assert "clinic_client_name_key_trgm" in plan, plan
 
 
 def test_filters_by_status_therapist_and_condition(client, reception, therapist, clients_to_find):
