@@ -73,8 +73,9 @@ class ClientHistory:
         and a role that may see only that sessions took place gets them without their
         clinical fields."""
         sees_sessions = user.has_perm("sessions_app.view_session")
+        sees_courses = user.has_perm("sessions_app.view_course")
         sessions = []
-        if user.has_perm("sessions_app.view_course"):
+        if sees_courses:
             # Each therapist is read once, not once per session: a long history would
             # otherwise build hundreds of copies of the same few users.
             sessions = (
@@ -87,11 +88,7 @@ class ClientHistory:
                 # fields are not even read.
                 sessions = sessions.defer(*CLINICAL_SESSION_FIELDS)
             sessions = list(sessions.order_by("performed_at", "pk"))
-        courses = (
-            list(client.courses.select_related("therapist"))
-            if user.has_perm("sessions_app.view_course")
-            else []
-        )
+        courses = list(client.courses.select_related("therapist")) if sees_courses else []
         attach_courses(sessions, courses)
         return cls(
             client,
