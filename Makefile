@@ -6,7 +6,8 @@ PORT ?= 8000
 DEMO_PASSWORD ?= clinic-demo
 export DEMO_PASSWORD
 
-.PHONY: run test lint format check-migrations deps deps-dev loadtest e2e bench
+.PHONY: run test test-unit test-browser lint format check-migrations deps deps-dev loadtest e2e \
+	bench
 
 # Stamp files make a second `make run` skip the installs unless the pins changed.
 $(VENV)/.runtime: requirements.txt
@@ -36,25 +37,39 @@ run: deps
 	@echo ""
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Unit tests first, then the browser tests in a run of their own (they skip, saying why, without
+# Chromium). Called one after the other, not as prerequisites, which `make -j` would run at once.
+# PYTEST_ARGS reach the unit run only, E2E_ARGS the browser run: a `-k` meant for one would
+# filter the other down to nothing.
+test:
+	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory test-browser
+
 # pytest exits 5 when it collected no tests; say so, so a vanished suite never looks green.
-# The browser tests follow in a run of their own (they skip, saying why, without Chromium).
-test: deps-dev
+# The unit tests need the Python packages only (no Bootstrap, no npm).
+test-unit: $(VENV)/.dev
 	@$(PY) -m pytest $(PYTEST_ARGS); code=$$?; \
-	if [ $$code -eq 5 ]; then echo "make test: pytest collected no tests" >&2; fi; \
-	[ $$code -eq 0 ] || exit $$code; \
-	$(PY) -m pytest e2e $(PYTEST_ARGS); code=$$?; \
-	if [ $$code -eq 5 ]; then echo "make test: no browser tests were collected" >&2; fi; \
+	if [ $$code -eq 5 ]; then echo "make $@: pytest collected no tests" >&2; fi; \
 	exit $$code
 
-lint: deps-dev
+# The browser tests serve Bootstrap and inject axe-core, both from node_modules.
+test-browser: $(VENV)/.dev node_modules/.installed
+	@$(PY) -m pytest e2e $(E2E_ARGS); code=$$?; \
+	if [ $$code -eq 5 ]; then \
+		echo "make $@: no browser tests were collected; does E2E_ARGS filter them all out?" >&2; \
+	fi; \
+	exit $$code
+
+lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
-format: deps-dev
+format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-check-migrations: deps
+check-migrations: $(VENV)/.runtime
 	$(PY) manage.py makemigrations --check --dry-run
 
 # Not part of `make test`: many therapists at once against gunicorn on PostgreSQL.
@@ -67,7 +82,7 @@ e2e: deps-dev
 	@test -x /usr/bin/chromium || { echo "make e2e needs Debian's Chromium: apt-get install -y chromium" >&2; exit 1; }
 	rm -rf e2e-screenshots .e2e-test.sqlite3*
 	CLINIC_TEST_DATABASE_FILE=$(CURDIR)/.e2e-test.sqlite3 E2E_SCREENSHOTS=e2e-screenshots \
-		$(PY) -m pytest e2e $(PYTEST_ARGS)
+		$(PY) -m pytest e2e $(E2E_ARGS)
 
 # The main pages at scale next to the Django admin (BENCH_ARGS="--clients 1000 --sessions 10000"
 # for a quick run); with DATABASE_URL set to PostgreSQL, on a database clinic_bench there.

@@ -35,6 +35,14 @@ def no_role(db):
 
 
 @pytest.fixture
+def admin_client_(client, clinic_admin):
+    """The test browser, signed in as a clinic admin (pytest-django's admin_client is a
+    superuser)."""
+    client.force_login(clinic_admin)
+    return client
+
+
+@pytest.fixture
 def client_record(db, reception):
     """A registered client (named so as not to shadow pytest-django's HTTP `client`)."""
     return ClientFactory(registered_by=reception)

@@ -1,16 +1,16 @@
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 
+from clinic import roles
 from clinic.forms import ClientForm, ReferralNoteForm
 from clinic.lib.admin import HistoryAdmin
-from clinic.models import AccessLog, Client, Condition, ReferralNote
-from clinic.services import register_client
-from screening.services import eligibility_for
+from clinic.models import AccessLog, Client, Condition, ReferralNote, User
+from clinic.services import file_referral, register_client
 
 
 class ArchivedFilter(admin.SimpleListFilter):
@@ -40,7 +40,6 @@ class ClientAdmin(HistoryAdmin):
         "phone",
         "primary_therapist",
         "is_active",
-        "eligibility_today",
     ]
     list_display_links = ["record_number", "last_name"]
     list_filter = [ArchivedFilter, "primary_therapist", "conditions", "sex", "activity_level"]
@@ -77,21 +76,6 @@ class ClientAdmin(HistoryAdmin):
         ),
         ("System", {"fields": ["archived_at", "created_at", "updated_at", "created_by"]}),
     ]
-
-    def get_changelist_instance(self, request):
-        # The whole page's eligibility in four queries; the rows carry it to the column.
-        changelist = super().get_changelist_instance(request)
-        verdicts = eligibility_for(changelist.result_list)
-        for client in changelist.result_list:
-            client.eligibility_today = verdicts[client.pk]
-        return changelist
-
-    @admin.display(description="may be treated today")
-    def eligibility_today(self, client):
-        verdict = client.eligibility_today
-        if verdict.allowed:
-            return "Yes"
-        return format_html("<strong>No</strong>: {}", " ".join(r.message for r in verdict.reasons))
 
     @admin.display(boolean=True, description="active", ordering="archived_at")
     def is_active(self, client):
@@ -185,17 +169,15 @@ class ReferralNoteAdmin(HistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.recorded_by = request.user
-        super().save_model(request, obj, form, change)
+        # The service the staff page uses: the same archived-client guard and history.
+        file_referral(note=obj, by=request.user)
 
 
-admin.site.unregister(get_user_model())
-
-
-@admin.register(get_user_model())
+@admin.register(User)
 class ClinicUserAdmin(UserAdmin):
     """Clinic admins manage accounts and roles, but cannot raise anyone above a clinic admin."""
+
+    list_display = ["username", "first_name", "last_name", "email", "is_active"]
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
@@ -209,12 +191,39 @@ class ClinicUserAdmin(UserAdmin):
         return super().has_change_permission(request, obj)
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleAdmin(GroupAdmin):
+    """What the three roles may do is clinic.roles' table, applied after every migrate; here
+    it is read. Other groups a clinic makes stay editable."""
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.name in roles.ALL:
+            return ["name", "permissions"]
+        return super().get_readonly_fields(request, obj)
+
+
+class ViewFilter(admin.SimpleListFilter):
+    """The audited views, as the apps registered them (AccessLog.VIEWS)."""
+
+    title = "view"
+    parameter_name = "view"
+
+    def lookups(self, request, model_admin):
+        return sorted(AccessLog.VIEWS.items(), key=lambda item: item[1])
+
+    def queryset(self, request, queryset):
+        return queryset.filter(view=self.value()) if self.value() else queryset
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
     """Who looked at which record. Read here; written only by the views themselves."""
 
-    list_display = ["at", "user", "client_records", "view", "allowed"]
-    list_filter = ["allowed", "view", ("user", admin.RelatedOnlyFieldListFilter)]
+    list_display = ["at", "user", "client_records", "view_label", "allowed"]
+    list_filter = ["allowed", ViewFilter, ("user", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "client"]
     search_fields = ["client__record_number", "client__last_name", "user__username"]
     date_hierarchy = "at"
@@ -228,6 +237,10 @@ class AccessLogAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}" title="Every look at this record">{}</a>', url, entry.client
         )
+
+    @admin.display(description="view", ordering="view")
+    def view_label(self, entry):
+        return entry.view_label
 
     def has_add_permission(self, request):
         return False

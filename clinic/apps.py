@@ -1,10 +1,21 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.db.models.signals import post_migrate
 
 
 class ClinicConfig(AppConfig):
     name = "clinic"
     verbose_name = "Clinic records"
+
+    def ready(self):
+        from clinic import roles
+        from clinic.kinds import ReferralKind
+        from clinic.lib import record_kinds
+
+        record_kinds.register(ReferralKind())
+        # After every migrate, as contrib.auth creates permissions: the roles get exactly
+        # what clinic.roles says.
+        post_migrate.connect(roles.apply_after_migrate, sender=self, dispatch_uid="clinic.roles")
 
 
 class ClinicAdminConfig(AdminConfig):

@@ -1,4 +1,4 @@
-import datetime
+import uuid
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Layout, Row, Submit
@@ -24,8 +24,7 @@ def therapists():
 
 
 class TherapistChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, user):
-        return user.get_full_name() or user.username
+    """A therapist, named as everywhere else (clinic.models.User)."""
 
 
 class ClientForm(VersionedForm, forms.ModelForm):
@@ -118,69 +117,6 @@ class ClientForm(VersionedForm, forms.ModelForm):
         return cleaned
 
 
-class ClientFilterForm(forms.Form):
-    """The search, filters and sort order of the client list, read from the query string."""
-
-    STATUS_CHOICES = [("active", "Active"), ("archived", "Archived"), ("all", "All")]
-    SORT_CHOICES = [
-        ("name", "Name"),
-        ("record", "Record number"),
-        ("born", "Date of birth"),
-        ("newest", "Newest first"),
-    ]
-    ORDERINGS = {
-        "name": ("last_name", "first_name", "record_number"),
-        "record": ("record_number",),
-        "born": ("date_of_birth", "last_name"),
-        "newest": ("-created_at", "-pk"),
-    }
-
-    q = forms.CharField(
-        label="Search",
-        required=False,
-        max_length=100,
-        help_text="Name, record number, phone or date of birth (YYYY-MM-DD or DD.MM.YYYY).",
-    )
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
-    therapist = TherapistChoiceField(queryset=therapists(), required=False, empty_label="Any")
-    condition = forms.ModelChoiceField(
-        queryset=Condition.objects.all(), required=False, empty_label="Any"
-    )
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Row(
-                Column("q", css_class="col-md-4"),
-                Column("status", css_class="col-md-2"),
-                Column("therapist", css_class="col-md-2"),
-                Column("condition", css_class="col-md-2"),
-                Column("sort", css_class="col-md-2"),
-            ),
-            Submit("search", "Search", css_class="btn-primary"),
-        )
-
-    def filter(self, clients):
-        """Apply what validated; a field with an error is left out and its message is shown."""
-        self.is_valid()
-        chosen = self.cleaned_data
-        status = chosen.get("status") or "active"
-        if status == "active":
-            clients = clients.active()
-        elif status == "archived":
-            clients = clients.archived()
-        clients = clients.search(chosen.get("q"))
-        if chosen.get("therapist"):
-            clients = clients.filter(primary_therapist=chosen["therapist"])
-        if chosen.get("condition"):
-            clients = clients.filter(conditions=chosen["condition"])
-        return clients.order_by(*self.ORDERINGS[chosen.get("sort") or "name"])
-
-
 class ReferralNoteForm(VersionedForm, forms.ModelForm):
     class Meta:
         model = ReferralNote
@@ -249,64 +185,25 @@ class ReferralNoteForm(VersionedForm, forms.ModelForm):
             validate_scan(scan)
             extension, _ = scan_format(scan.read(16))
             scan.seek(0)
-            # Stored under the extension its content proves, not the one it was sent with.
-            scan.name = f"scan{extension}"
+            # A random name under the extension its content proves, not the one it was sent
+            # with: the stored path never carries the client's name or diagnosis.
+            scan.name = f"{uuid.uuid4().hex}{extension}"
         return scan
 
     def clean(self):
         cleaned = super().clean()
+        # The back office chooses the client on the form; the staff page files for its own.
+        client = cleaned.get("client") or (
+            self.instance.client if self.instance.client_id else None
+        )
+        if client is not None:
+            client.ensure_active()
         consulted = cleaned.get("consult_date")
         # Only a plausible consult date gets the default; a future one is refused by the model.
         if consulted and consulted <= timezone.localdate() and not cleaned.get("valid_until"):
             self.instance.consult_date = consulted
             cleaned["valid_until"] = self.instance.default_valid_until()
         return cleaned
-
-
-class SessionRangeForm(forms.Form):
-    """The dates of the clinic-wide sessions export, both days included."""
-
-    MAX_DAYS = 366
-
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.form_action = "clinic:clinic_sessions_csv"
-        self.helper.disable_csrf = True
-        self.helper.layout = Layout(
-            Row(Column("date_from"), Column("date_to")), Submit("export", "Download CSV")
-        )
-
-    def clean(self):
-        cleaned = super().clean()
-        earliest, latest = (
-            datetime.date(1900, 1, 1),
-            timezone.localdate() + datetime.timedelta(days=366),
-        )
-        for name in ("date_from", "date_to"):
-            day = cleaned.get(name)
-            if day and not earliest <= day <= latest:
-                self.add_error(name, "Enter a day between 1900 and a year from today.")
-        first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last and not self.errors:
-            if last < first:
-                self.add_error("date_to", "The last day comes before the first; swap them.")
-            elif (last - first).days >= self.MAX_DAYS:
-                self.add_error("date_to", "Export at most a year at a time.")
-        return cleaned
-
-    def start(self):
-        return timezone.make_aware(
-            datetime.datetime.combine(self.cleaned_data["date_from"], datetime.time.min)
-        )
-
-    def end(self):
-        day_after = self.cleaned_data["date_to"] + datetime.timedelta(days=1)
-        return timezone.make_aware(datetime.datetime.combine(day_after, datetime.time.min))
 
 
 class TokenForm(forms.Form):

@@ -1,6 +1,12 @@
-"""Middleware of the clinic's own: what every page with client data must carry."""
+"""Middleware of the clinic's own: what every page with client data must carry, and the one
+answer to an archived client and to an edit conflict, whichever view met it."""
 
+from django.contrib import messages
+from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
+
+from clinic.lib.versions import EditConflict, conflict_page
+from clinic.models import ArchivedClientError
 
 
 def no_store_for_signed_in(get_response):
@@ -15,3 +21,36 @@ def no_store_for_signed_in(get_response):
         return response
 
     return middleware
+
+
+class ArchivedClientMiddleware:
+    """A page that adds to or changes an archived client's records (Client.ensure_active)
+    sends the person back to the client's page, saying why; nothing was stored."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ArchivedClientError):
+            messages.error(request, exception.messages[0])
+            return redirect(exception.client)
+        return None
+
+
+class EditConflictMiddleware:
+    """An edit conflict no view answered itself (two saves of one record in the back office at
+    the same instant) is the conflict page too; the transaction was rolled back."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, EditConflict):
+            return conflict_page(request, exception.saved)
+        return None

@@ -1,9 +1,8 @@
 import datetime
-import pathlib
 import re
-import uuid
 
 from django.conf import settings
+from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models, transaction
@@ -31,6 +30,14 @@ icd10_validator = RegexValidator(
 PHONE_SEPARATORS = re.compile(r"[\s()\-.]")
 
 
+class User(AbstractUser):
+    """A member of the clinic's staff; what they may do is their role (clinic.roles)."""
+
+    def __str__(self):
+        # The one way a person is named, on the pages, in the exports and in the back office.
+        return self.get_full_name() or self.get_username()
+
+
 def normalise_phone(value):
     """'+7 (916) 123-45-67' -> '+79161234567'; anything else is left for the validator to refuse."""
     return PHONE_SEPARATORS.sub("", value or "")
@@ -39,7 +46,7 @@ def normalise_phone(value):
 class Versioned(models.Model):
     """A record edited by several people: every save makes a new version, so that a form
     opened before someone else saved can be refused instead of overwriting their change
-    (see clinic.lib.versions)."""
+    (the recipe is in clinic.lib.versions)."""
 
     version = models.PositiveIntegerField(default=1, editable=False)
 
@@ -60,11 +67,17 @@ class Versioned(models.Model):
                 .first()
             )
             if stored is not None and stored != self.version:
-                raise EditConflict(self)
+                raise EditConflict(type(self)._base_manager.get(pk=self.pk))
             self.version += 1
             if kwargs.get("update_fields") is not None:
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             return super().save(*args, **kwargs)
+
+    def check_version(self, opened_version):
+        """Raise EditConflict when this copy is not the version a page was opened at; None
+        (no page, a script) checks nothing."""
+        if opened_version is not None and opened_version != self.version:
+            raise EditConflict(self)
 
 
 class RecordCounter(models.Model):
@@ -137,7 +150,7 @@ class ClientQuerySet(models.QuerySet):
         for word in query.split():
             # A word shaped like a record number is looked up as one, any other as part of the
             # name: kept apart, each condition has an index to answer it (on PostgreSQL, the
-            # trigram index of migration 0013 for the name).
+            # trigram index of migration 0003 for the name).
             if RECORD_NUMBER_SHAPE.fullmatch(word):
                 clients = clients.filter(record_number=word.upper())
             else:
@@ -248,7 +261,7 @@ class Client(Versioned):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("clinic:client_detail", args=[self.pk])
+        return reverse("overview:client_detail", args=[self.pk])
 
     @property
     def full_name(self):
@@ -257,6 +270,12 @@ class Client(Versioned):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+    def ensure_active(self):
+        """The one guard before anything of this client's records is added or changed, on
+        every page, service and back-office form: an archived record is restored first."""
+        if self.is_archived:
+            raise ArchivedClientError(self)
 
     def clean(self):
         today = timezone.localdate()
@@ -291,6 +310,19 @@ class Client(Versioned):
         self.save(update_fields=["archived_at", "updated_at"])
 
 
+class ArchivedClientError(ValidationError):
+    """Raised by Client.ensure_active. Pages answer it by sending the person back to the
+    client's page with the message (clinic.middleware); forms show it as their error."""
+
+    def __init__(self, client):
+        super().__init__(
+            "The record of %(name)s is archived; restore it to add or change anything.",
+            code="client_archived",
+            params={"name": client.full_name},
+        )
+        self.client = client
+
+
 def format_record_number(number):
     return f"C-{number:06d}"
 
@@ -298,14 +330,13 @@ def format_record_number(number):
 RECORD_NUMBER_SHAPE = re.compile(r"C-\d+", re.IGNORECASE)
 
 
-def referral_scan_path(note, filename):
-    # A random name: the path never carries the client's name or diagnosis.
-    return f"referral-scans/{uuid.uuid4().hex}{pathlib.Path(filename).suffix.lower()}"
-
-
 class ReferralNoteQuerySet(models.QuerySet):
     def on_or_before(self, day):
         return self.filter(consult_date__lte=day)
+
+    def clearing(self):
+        """Notes whose decision lets manual therapy be given."""
+        return self.filter(decision__in=ReferralNote.CLEARING)
 
     def latest_first(self):
         return self.order_by("-consult_date", "-created_at", "-pk")
@@ -331,6 +362,9 @@ class ReferralNote(Versioned):
         CLEARED = "cleared", "Cleared for manual therapy"
         CLEARED_WITH_RESTRICTIONS = "restricted", "Cleared with restrictions"
         NOT_CLEARED = "not_cleared", "Not cleared"
+
+    # The decisions that clear manual therapy, with or without restrictions.
+    CLEARING = (Decision.CLEARED, Decision.CLEARED_WITH_RESTRICTIONS)
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referral_notes")
     specialist_name = models.CharField(
@@ -360,7 +394,9 @@ class ReferralNote(Versioned):
     )
     scan = models.FileField(
         "scan of the letter",
-        upload_to=referral_scan_path,
+        # Stored under a random name given by ReferralNoteForm: the path never carries the
+        # client's name or diagnosis.
+        upload_to="referral-scans/",
         blank=True,
         help_text="PDF, JPEG or PNG, at most 10 MB.",
     )
@@ -399,7 +435,7 @@ class ReferralNote(Versioned):
 
     @property
     def clears(self):
-        return self.decision in (self.Decision.CLEARED, self.Decision.CLEARED_WITH_RESTRICTIONS)
+        return self.decision in self.CLEARING
 
     def clean(self):
         errors = {}
@@ -442,24 +478,17 @@ class AccessLog(models.Model):
     clinic.lib.audit; read, never changed, in the back office.
     """
 
-    class View(models.TextChoices):
-        CLIENT_PAGE = "client_page", "Client's page"
-        PRINT = "print", "Printable record"
-        CSV = "csv", "Sessions CSV"
-        FHIR = "fhir", "FHIR export"
-        CLINIC_CSV = "clinic_csv", "Clinic-wide sessions CSV"
-        REFERRAL = "referral", "Referral note"
-        SCAN = "scan", "Scan of a referral letter"
-        SCREENING = "screening", "Screening"
-        COURSE = "course", "Course"
-        SESSION = "session", "Session"
+    # The audited views, code -> label. Each app registers its own (AccessLog.register_views,
+    # or a record kind's access_log_views), so `view` has no fixed choices and a new kind of
+    # page needs no migration; the log refuses a code nobody registered.
+    VIEWS = {}
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     client = models.ForeignKey(
         Client, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    view = models.CharField(max_length=20, choices=View.choices)
+    view = models.CharField(max_length=20)
     allowed = models.BooleanField()
 
     class Meta:
@@ -468,6 +497,21 @@ class AccessLog(models.Model):
 
     def __str__(self):
         verdict = "opened" if self.allowed else "was refused"
-        return (
-            f"{self.user} {verdict} {self.get_view_display().lower()} at {self.at:%d.%m.%Y %H:%M}"
-        )
+        return f"{self.user} {verdict} {self.view_label.lower()} at {self.at:%d.%m.%Y %H:%M}"
+
+    @property
+    def view_label(self):
+        return self.VIEWS.get(self.view, self.view)
+
+    @classmethod
+    def register_views(cls, views):
+        """Add audited views (code -> label) to the vocabulary."""
+        for code, label in views.items():
+            if cls.VIEWS.get(code, label) != label:
+                raise ValueError(f"The access-log view {code!r} is registered as another one.")
+            cls.VIEWS[code] = label
+
+    @classmethod
+    def unregister_views(cls, views):
+        for code in views:
+            cls.VIEWS.pop(code, None)

@@ -1,8 +1,15 @@
+"""The clinic's roles and, in one table, what each may do (domain.md, "Who uses it").
+
+Each role is a Django group. After every `migrate`, `apply` gives each group exactly the
+permissions of `PERMISSIONS` (creating the permissions first, as contrib.auth does), so the
+database always says what this table says; a test fails when they differ. To change what a
+role may do, change the table: the next migrate applies it.
 """
-The clinic's roles. Each role is a Django group; its permissions are granted by
-data migrations (clinic/migrations/0002_roles.py and later ones), so that what a
-role may do is versioned with the code that checks it.
-"""
+
+from django.apps import apps as global_apps
+from django.contrib.auth.management import create_permissions
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DEFAULT_DB_ALIAS
 
 RECEPTION = "Reception"
 THERAPIST = "Therapist"
@@ -11,17 +18,109 @@ CLINIC_ADMIN = "Clinic admin"
 ALL = (RECEPTION, THERAPIST, CLINIC_ADMIN)
 
 
+def grants(app_label, actions, *models):
+    """grants("clinic", "view add", "client") -> ["clinic.view_client", "clinic.add_client"]"""
+    return [f"{app_label}.{action}_{model}" for model in models for action in actions.split()]
+
+
+CATALOGUES = ("technique", "zone", "plantemplate", "templatestep")
+# Plan and follow courses; log, sign, amend and void sessions.
+TREATMENT = [
+    *grants("sessions_app", "view add change", "course", "session"),
+    "sessions_app.sign_session",
+    *grants("sessions_app", "view add", "addendum"),
+]
+
+PERMISSIONS = {
+    # Registers and finds clients, files the specialists' letters. Sees the eligibility
+    # banner but not a screening's answers, and that sessions took place but not how.
+    RECEPTION: [
+        *grants("clinic", "view add change archive", "client"),
+        *grants("clinic", "view", "condition"),
+        *grants("clinic", "view add change", "referralnote"),
+        *grants("screening", "view", "contraindication"),
+        *grants("sessions_app", "view", "course"),
+    ],
+    # Screens clients, plans courses, logs and signs sessions, reviews the whole history.
+    THERAPIST: [
+        *grants("clinic", "view change", "client"),
+        *grants("clinic", "view", "condition", "referralnote"),
+        *grants("screening", "view add", "screening"),
+        *grants("screening", "view", "contraindication"),
+        *TREATMENT,
+        *grants("sessions_app", "view", *CATALOGUES),
+    ],
+    # Everything above, plus the back office: corrections with the change history of every
+    # record, the catalogues, staff accounts and roles, the access log and sign-in lockouts.
+    CLINIC_ADMIN: [
+        *grants("clinic", "view add change archive", "client"),
+        *grants("clinic", "view add change", "referralnote", "condition", "user"),
+        *grants("clinic", "view", "historicalclient", "historicalreferralnote", "accesslog"),
+        *grants("auth", "view change", "group"),
+        *grants("screening", "view add change", "screening", "contraindication"),
+        *grants("screening", "view change", "answer"),
+        *grants(
+            "screening",
+            "view",
+            "historicalscreening",
+            "historicalanswer",
+            "historicalcontraindication",
+        ),
+        *TREATMENT,
+        *grants("sessions_app", "view add change", *CATALOGUES),
+        *grants(
+            "sessions_app",
+            "view",
+            *(f"historical{name}" for name in ("course", "coursestep", "session", "sessionstep")),
+            *(f"historical{name}" for name in ("addendum", *CATALOGUES)),
+        ),
+        *grants("axes", "view delete", "accessattempt"),
+        *grants("axes", "view", "accessfailurelog", "accesslog"),
+    ],
+}
+
+
+def apply(*, apps=global_apps, using=DEFAULT_DB_ALIAS):
+    """Give each role's group exactly the permissions of the table (creating what is missing).
+    Safe to run again: it changes only what differs."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for config in global_apps.get_app_configs():
+        create_permissions(config, verbosity=0, using=using, apps=apps)
+    named = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role, names in PERMISSIONS.items():
+        missing = sorted(set(names) - set(named))
+        if missing:
+            raise ImproperlyConfigured(f"clinic.roles names unknown permissions: {missing}")
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.set([named[name] for name in names])
+
+
+def apply_after_migrate(sender, *, apps=global_apps, using=DEFAULT_DB_ALIAS, **kwargs):
+    """post_migrate receiver (clinic.apps)."""
+    apply(apps=apps, using=using)
+
+
+def role_names(user):
+    """The roles of a signed-in user, read once per request."""
+    if not hasattr(user, "_clinic_roles"):
+        user._clinic_roles = set(user.groups.filter(name__in=ALL).values_list("name", flat=True))
+    return user._clinic_roles
+
+
 def is_clinic_admin(user):
     if not (user.is_active and user.is_authenticated):
         return False
-    # Asked several times per request (menu, start page, back office); read the groups once,
-    # as Django caches a user's permissions.
-    if not hasattr(user, "_is_clinic_admin"):
-        user._is_clinic_admin = user.is_superuser or user.groups.filter(name=CLINIC_ADMIN).exists()
-    return user._is_clinic_admin
+    return user.is_superuser or CLINIC_ADMIN in role_names(user)
 
 
 def has_role(user):
-    return user.is_authenticated and (
-        user.is_superuser or user.groups.filter(name__in=ALL).exists()
-    )
+    """Whether the user may see any client data at all."""
+    if not (user.is_active and user.is_authenticated):
+        return False
+    return user.is_superuser or bool(role_names(user))

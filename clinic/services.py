@@ -1,4 +1,5 @@
-"""Workflows of the core records that span more than one model."""
+"""Workflows of the core records that span more than one model. The staff pages, the back
+office and the demo data all write clients and referral notes through here."""
 
 from django.db import transaction
 
@@ -7,8 +8,7 @@ from django.db import transaction
 def register_client(*, client, conditions=(), by):
     """Save a new client with the next record number, and the conditions being treated.
 
-    The form, the admin and the demo data all register clients through here, so every
-    client gets its number the same way and the change history names who registered it.
+    Every client gets its number the same way, and the change history names who registered it.
     """
     client.assign_record_number()
     client.created_by = by
@@ -16,3 +16,17 @@ def register_client(*, client, conditions=(), by):
     client.save()
     client.conditions.set(conditions)
     return client
+
+
+@transaction.atomic
+def file_referral(*, note, by):
+    """Save a referral note, new or corrected, checked by ReferralNoteForm (or `full_clean`).
+
+    Nothing is filed for an archived client; a correction saved over someone else's raises
+    EditConflict (clinic.lib.versions)."""
+    note.client.ensure_active()
+    if note._state.adding:
+        note.recorded_by = by
+    note._history_user = by
+    note.save()
+    return note

@@ -78,10 +78,17 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # In the order of the layers (lint-imports): the core records, screening, courses and
+    # sessions, then the read side on top. The record kinds of the client's history are
+    # listed in this order too.
     "clinic.apps.ClinicConfig",
     "screening",
     "sessions_app",
+    "clinic.overview",
 ]
+
+# Staff accounts: Django's user with the one way a person is named (clinic.models.User).
+AUTH_USER_MODEL = "clinic.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -97,6 +104,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "clinic.middleware.no_store_for_signed_in",
+    "clinic.middleware.ArchivedClientMiddleware",
+    "clinic.middleware.EditConflictMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -180,7 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "clinic:home"
+LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"

@@ -1,4 +1,5 @@
-"""The project's URLs. The clinic's own pages are namespaced `clinic:`."""
+"""The project's URLs. The core records' pages are namespaced `clinic:`, each app's its own;
+the apps are included by name, so that this core module imports none of them."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -7,18 +8,10 @@ from django.urls import include, path
 from clinic import views
 
 clinic_patterns = [
-    path("", views.home, name="home"),
-    path("clients/", views.ClientListView.as_view(), name="client_list"),
     path("clients/new/", views.ClientCreateView.as_view(), name="client_create"),
-    path("clients/<int:pk>/", views.client_detail, name="client_detail"),
     path("clients/<int:pk>/edit/", views.ClientUpdateView.as_view(), name="client_edit"),
     path("clients/<int:pk>/archive/", views.client_archive, name="client_archive"),
     path("clients/<int:pk>/restore/", views.client_restore, name="client_restore"),
-    path("clients/<int:pk>/print/", views.client_print, name="client_print"),
-    path("clients/<int:pk>/sessions.csv", views.client_sessions_csv, name="client_sessions_csv"),
-    path("clients/<int:pk>/fhir/", views.client_fhir, name="client_fhir"),
-    path("exports/sessions/", views.sessions_export, name="sessions_export"),
-    path("exports/sessions.csv", views.clinic_sessions_csv, name="clinic_sessions_csv"),
     path("clients/<int:pk>/referrals/new/", views.referral_create, name="referral_create"),
     path(
         "clients/<int:pk>/referrals/<int:referral_id>/",
@@ -56,6 +49,7 @@ urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
     path("", include("screening.urls")),
     path("", include("sessions_app.urls")),
+    path("", include("clinic.overview.urls")),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
     path("healthz", views.healthz, name="healthz"),

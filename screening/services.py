@@ -3,6 +3,7 @@ treated on this day?"""
 
 import datetime
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -12,15 +13,33 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from simple_history.utils import bulk_create_with_history
 
-from clinic.models import Client, ReferralNote
+from clinic.models import ArchivedClientError, Client, ReferralNote
 from screening.models import Answer, Contraindication, Screening
+
+
+class Code(StrEnum):
+    """The stable code of each reason and warning of the eligibility decision: pages mark
+    them (data-code), the start page picks those that call for someone to act, and a refused
+    session carries them as its errors' codes."""
+
+    CLIENT_ARCHIVED = "client_archived"
+    NO_SCREENING = "no_screening"
+    SCREENING_EXPIRED = "screening_expired"
+    CONTRAINDICATION_PRESENT = "contraindication_present"
+    CONTRAINDICATION_UNKNOWN = "contraindication_unknown"
+    SCREENING_DUE = "screening_due"
+    NO_REFERRAL = "no_referral"
+    REFERRAL_NOT_CLEARED = "referral_not_cleared"
+    CLEARANCE_EXPIRED = "clearance_expired"
+    RESTRICTIONS = "restrictions"
+    CLEARANCE_ENDING = "clearance_ending"
 
 
 @dataclass(frozen=True)
 class Reason:
     """Why a client may not be treated, or what to mind: a stable code and a sentence."""
 
-    code: str
+    code: Code
     message: str
 
 
@@ -60,12 +79,7 @@ def eligibility(client, on=None, *, evidence=None):
     screening, referral = evidence if evidence is not None else latest_evidence(client, on)
     result = Eligibility(on=on, referral=referral, screening=screening)
     if client.is_archived:
-        result.reasons.append(
-            Reason(
-                "client_archived",
-                f"The record of {client.full_name} is archived; restore it before treatment.",
-            )
-        )
+        result.reasons.append(Reason(Code.CLIENT_ARCHIVED, ArchivedClientError(client).messages[0]))
     judge_screening(result, screening, on)
     judge_referral(result, referral, on)
     return result
@@ -120,7 +134,7 @@ def judge_screening(result, screening, on):
     if screening is None:
         result.reasons.append(
             Reason(
-                "no_screening",
+                Code.NO_SCREENING,
                 f"No contraindication screening on or before {day(on)}: screen the client first.",
             )
         )
@@ -129,7 +143,7 @@ def judge_screening(result, screening, on):
     if on > screening.valid_until:
         result.reasons.append(
             Reason(
-                "screening_expired",
+                Code.SCREENING_EXPIRED,
                 f"{of} expired on {day(screening.valid_until)}: screen the client again.",
             )
         )
@@ -140,12 +154,12 @@ def judge_screening(result, screening, on):
         if item.code == Contraindication.HYPERTENSION and outcome.hypertension_by_pressure:
             pressure = f" (blood pressure {screening.systolic}/{screening.diastolic} mm Hg)"
         result.reasons.append(
-            Reason("contraindication_present", f"{of} found {in_sentence(item.name)}{pressure}.")
+            Reason(Code.CONTRAINDICATION_PRESENT, f"{of} found {in_sentence(item.name)}{pressure}.")
         )
     for item in outcome.unknown:
         result.reasons.append(
             Reason(
-                "contraindication_unknown",
+                Code.CONTRAINDICATION_UNKNOWN,
                 f"{of} could not rule out {in_sentence(item.name)} (answered unknown): "
                 "find out and screen again.",
             )
@@ -154,7 +168,7 @@ def judge_screening(result, screening, on):
     if outcome.is_clear and days_left <= settings.CLINIC_SCREENING_DUE_DAYS:
         result.warnings.append(
             Reason(
-                "screening_due",
+                Code.SCREENING_DUE,
                 f"{of} holds until {day(screening.valid_until)}: plan the next screening.",
             )
         )
@@ -164,7 +178,7 @@ def judge_referral(result, referral, on):
     if referral is None:
         result.reasons.append(
             Reason(
-                "no_referral",
+                Code.NO_REFERRAL,
                 f"No specialist's referral note on or before {day(on)}: the client needs a "
                 "specialist's clearance for manual therapy first.",
             )
@@ -174,7 +188,7 @@ def judge_referral(result, referral, on):
     if not referral.clears:
         result.reasons.append(
             Reason(
-                "referral_not_cleared",
+                Code.REFERRAL_NOT_CLEARED,
                 f"{by} ({referral.get_specialty_display().lower()}) did not clear manual "
                 f"therapy on {day(referral.consult_date)} "
                 f"({referral.get_stage_display().lower()} stage).",
@@ -184,20 +198,20 @@ def judge_referral(result, referral, on):
     if on > referral.valid_until:
         result.reasons.append(
             Reason(
-                "clearance_expired", f"Clearance by {by} expired on {day(referral.valid_until)}."
+                Code.CLEARANCE_EXPIRED, f"Clearance by {by} expired on {day(referral.valid_until)}."
             )
         )
         return
     if referral.decision == ReferralNote.Decision.CLEARED_WITH_RESTRICTIONS:
         result.warnings.append(
-            Reason("restrictions", f"Cleared with restrictions by {by}: {referral.restrictions}")
+            Reason(Code.RESTRICTIONS, f"Cleared with restrictions by {by}: {referral.restrictions}")
         )
     days_left = (referral.valid_until - on).days
     if days_left <= settings.CLINIC_CLEARANCE_WARNING_DAYS:
         when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left > 1 else ''}"
         result.warnings.append(
             Reason(
-                "clearance_ending",
+                Code.CLEARANCE_ENDING,
                 f"Clearance by {by} ends on {day(referral.valid_until)} ({when}).",
             )
         )
@@ -224,12 +238,7 @@ def record_screening(
     naming what to fix when an item is unanswered, the record is archived, or a reading is
     implausible.
     """
-    if client.is_archived:
-        raise ValidationError(
-            "The record of %(name)s is archived; restore it before screening.",
-            code="client_archived",
-            params={"name": client.full_name},
-        )
+    client.ensure_active()
     unanswered = [item.name for item in Contraindication.objects.active() if not answers.get(item)]
     if unanswered:
         raise ValidationError(

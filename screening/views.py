@@ -4,16 +4,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
-from clinic.models import AccessLog
 from screening.forms import ScreeningForm
 from screening.services import record_screening
 
 
 def screening_create(request, pk):
-    client = client_for(request, pk, "screening.add_screening")
-    if client.is_archived:
-        messages.error(request, "This client is archived. Restore the record to screen them.")
-        return redirect(client)
+    client = client_for(request, pk, "screening.add_screening", changes=True)
     form = ScreeningForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -34,7 +30,7 @@ def screening_create(request, pk):
     return render(request, "screening/screening_form.html", {"client": client, "form": form})
 
 
-@audited(AccessLog.View.SCREENING)
+@audited("screening")
 def screening_detail(request, pk, screening_id):
     client = client_for(request, pk, "screening.view_screening")
     screening = get_object_or_404(client.screenings.with_answers(), pk=screening_id)

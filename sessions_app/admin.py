@@ -208,9 +208,7 @@ class SessionAdmin(HistoryAdmin):
 
     @admin.display(description="state")
     def state(self, session):
-        if session.is_voided:
-            return "voided"
-        return "signed" if session.is_signed else "draft"
+        return session.state.label
 
     def has_add_permission(self, request):
         return False

@@ -7,6 +7,7 @@ from clinic.forms import TherapistChoiceField, therapists
 from clinic.lib.versions import VersionedForm
 from sessions_app.models import (
     STAGE_SECONDS,
+    STEP_FIELDS,
     Course,
     Intensity,
     PlanTemplate,
@@ -64,9 +65,7 @@ class NewCourseForm(CourseForm):
         super().__init__(*args, **kwargs)
         if user in self.fields["therapist"].queryset:
             self.initial.setdefault("therapist", user.pk)
-        clearing = (
-            self.fields["referral"].queryset.filter(decision__in=["cleared", "restricted"]).first()
-        )
+        clearing = self.fields["referral"].queryset.clearing().first()
         if clearing:
             self.initial.setdefault("referral", clearing.pk)
 
@@ -175,16 +174,14 @@ PlanStepFormSet = forms.formset_factory(
 
 
 def step_initial(steps, *, with_duration=False):
-    fields = ["stage", "technique", "zone", "repetitions", "intensity"]
-    if with_duration:
-        fields.append("planned_seconds")
+    fields = [*STEP_FIELDS, "planned_seconds"] if with_duration else STEP_FIELDS
     return [
         {name: getattr(step, f"{name}_id", None) or getattr(step, name) for name in fields}
         for step in steps
     ]
 
 
-class SessionForm(forms.Form):
+class SessionForm(VersionedForm, forms.Form):
     performed_at = forms.DateTimeField(
         label="Performed at",
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -203,8 +200,6 @@ class SessionForm(forms.Form):
     pain_after = forms.IntegerField(label="Pain after (0–10)", min_value=0, max_value=10)
     tolerance = forms.ChoiceField(choices=Session.Tolerance.choices, widget=forms.RadioSelect)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    # The version of a draft when its edit page was opened (see clinic.lib.versions).
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

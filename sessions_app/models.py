@@ -107,6 +107,10 @@ class Zone(models.Model):
         return self.name
 
 
+# What every step says, planned or performed, and what a plan hands on to a session.
+STEP_FIELDS = ("stage", "technique", "zone", "repetitions", "intensity")
+
+
 class Step(models.Model):
     """What every step says, planned or performed: stage, technique, zone, how often, how deep."""
 
@@ -126,6 +130,10 @@ class Step(models.Model):
             f"{self.get_stage_display()}: {self.technique} over the {self.zone}, "
             f"{self.get_intensity_display().lower()}, ×{self.repetitions}"
         )
+
+    def fields(self):
+        """What the step says (STEP_FIELDS), to hand on to another step: plan to session."""
+        return {name: getattr(self, name) for name in STEP_FIELDS}
 
     @classmethod
     def constraints_for(cls, name):
@@ -323,10 +331,24 @@ class SessionQuerySet(models.QuerySet):
         """Sessions that count toward their course: every one but the voided."""
         return self.filter(voided_at__isnull=True)
 
+    def with_steps(self):
+        """With their client, therapist and steps read in four queries, whatever their number."""
+        return self.select_related("course__client", "therapist").prefetch_related(
+            models.Prefetch("steps", SessionStep.objects.select_related("technique", "zone"))
+        )
+
 
 class Session(Versioned):
     """One procedure as performed. A clinical record: signed, then locked; amended by addenda;
     voided with a reason; never deleted."""
+
+    class State(models.TextChoices):
+        """Where the record is in its life: a draft is corrected directly, a signed session
+        only by addenda, a voided one stays visible and stops counting."""
+
+        DRAFT = "draft", "Draft"
+        SIGNED = "signed", "Signed"
+        VOIDED = "voided", "Voided"
 
     class Tolerance(models.TextChoices):
         WELL = "well", "Well"
@@ -411,6 +433,12 @@ class Session(Versioned):
         return reverse("sessions_app:session_detail", args=[self.course.client_id, self.pk])
 
     @property
+    def state(self):
+        if self.voided_at is not None:
+            return self.State.VOIDED
+        return self.State.SIGNED if self.signed_at is not None else self.State.DRAFT
+
+    @property
     def is_signed(self):
         return self.signed_at is not None
 
@@ -420,7 +448,7 @@ class Session(Versioned):
 
     @property
     def is_draft(self):
-        return not self.is_signed and not self.is_voided
+        return self.state == self.State.DRAFT
 
     @property
     def performed_on(self):

@@ -8,12 +8,12 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clinic import roles
-from clinic.lib.versions import EditConflict
 from screening.services import eligibility
 from sessions_app.lib.technique import step_errors
 from sessions_app.models import (
     PAIN_SCALE,
     STAGE_SECONDS,
+    STEP_FIELDS,
     Addendum,
     Course,
     CourseStep,
@@ -24,18 +24,11 @@ from sessions_app.models import (
     Stage,
 )
 
-STEP_FIELDS = ("stage", "technique", "zone", "repetitions", "intensity")
-
 
 @transaction.atomic
 def plan_course(*, client, template, by, **fields):
     """Create a course for `client` with its own copy of the template's steps."""
-    if client.is_archived:
-        raise ValidationError(
-            "The record of %(name)s is archived; restore it before planning a course.",
-            code="client_archived",
-            params={"name": client.full_name},
-        )
+    client.ensure_active()
     course = Course(
         client=client,
         template=template,
@@ -51,7 +44,7 @@ def plan_course(*, client, template, by, **fields):
             course=course,
             position=step.position,
             planned_seconds=step.planned_seconds,
-            **{name: getattr(step, name) for name in STEP_FIELDS},
+            **step.fields(),
         )
         for step in template.steps.select_related("technique", "zone")
     ]
@@ -70,9 +63,9 @@ def plan_course(*, client, template, by, **fields):
 def replan_course(*, course, steps, by, opened_version=None):
     """Replace a course's plan with `steps` (dicts of step fields and planned_seconds). With
     `opened_version`, raise EditConflict if the course was saved by someone else since."""
-    course = Course.objects.select_for_update().get(pk=course.pk)
-    if opened_version is not None and opened_version != course.version:
-        raise EditConflict(course)
+    course = Course.objects.select_for_update().select_related("client").get(pk=course.pk)
+    course.client.ensure_active()
+    course.check_version(opened_version)
     new_steps = [
         CourseStep(course=course, position=position, **step)
         for position, step in enumerate(steps, start=1)
@@ -91,6 +84,7 @@ def replan_course(*, course, steps, by, opened_version=None):
 @transaction.atomic
 def schedule_sessions(*, course):
     """(Re)generate the planned date of every session from the start date and the frequency."""
+    course.client.ensure_active()
     PlannedSession.objects.filter(course=course).delete()
     PlannedSession.objects.bulk_create(
         PlannedSession(course=course, number=number, planned_on=day)
@@ -172,8 +166,8 @@ def revise_session(
             .select_related("course__client")
             .get(pk=session.pk)
         )
-        if opened_version is not None and opened_version != session.version:
-            raise EditConflict(session)
+        session.course.client.ensure_active()
+        session.check_version(opened_version)
         if not session.is_draft:
             raise ValidationError(
                 "%(session)s is signed or voided and locked; add an addendum instead.",
@@ -211,7 +205,12 @@ def record(session, **measures):
 
 @transaction.atomic
 def sign_session(*, session, by):
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("course__client")
+        .get(pk=session.pk)
+    )
+    session.course.client.ensure_active()
     if not session.is_draft:
         raise ValidationError(
             "%(session)s is already signed or voided.",
@@ -231,7 +230,12 @@ def sign_session(*, session, by):
 
 @transaction.atomic
 def void_session(*, session, by, reason):
-    session = Session.objects.select_for_update().get(pk=session.pk)
+    session = (
+        Session.objects.select_for_update(of=("self",))
+        .select_related("course__client")
+        .get(pk=session.pk)
+    )
+    session.course.client.ensure_active()
     if session.is_voided:
         raise ValidationError(
             "%(session)s is already voided.", code="voided", params={"session": session}
@@ -245,7 +249,9 @@ def void_session(*, session, by, reason):
 
 
 def add_addendum(*, session, by, text):
-    session = Session.objects.get(pk=session.pk)  # its state now, not when it was read
+    # Its state now, not when it was read.
+    session = Session.objects.select_related("course__client").get(pk=session.pk)
+    session.course.client.ensure_active()
     if session.is_draft:
         raise ValidationError(
             "%(session)s is a draft: correct it directly, addenda are for signed sessions.",

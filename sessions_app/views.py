@@ -1,13 +1,11 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
-from clinic.lib.versions import EditConflict, conflict_page, save_unless_conflict
-from clinic.models import AccessLog
+from clinic.lib.versions import EditConflict, VersionedForm, conflict_page, save_unless_conflict
 from sessions_app import services
 from sessions_app.forms import (
     AddendumForm,
@@ -19,28 +17,22 @@ from sessions_app.forms import (
     VoidForm,
     step_initial,
 )
-from sessions_app.models import Session, SessionStep
+from sessions_app.models import Session
 
 
 def posted(request):
     return request.POST if request.method == "POST" else None
 
 
-def opened_version(request):
-    """The version a page was opened at, from its hidden input (None when absent or bad)."""
-    value = request.POST.get("opened_version", "")
-    return int(value) if value.isascii() and value.isdigit() else None
-
-
-def course_of(request, pk, course_id, perm):
-    client = client_for(request, pk, perm)
+def course_of(request, pk, course_id, perm, *, changes=False):
+    client = client_for(request, pk, perm, changes=changes)
     return client, get_object_or_404(
         client.courses.select_related("therapist", "referral"), pk=course_id
     )
 
 
-def session_of(request, pk, session_id, perm):
-    client = client_for(request, pk, perm)
+def session_of(request, pk, session_id, perm, *, changes=False):
+    client = client_for(request, pk, perm, changes=changes)
     sessions = Session.objects.filter(course__client=client).select_related(
         "course", "therapist", "signed_by", "voided_by"
     )
@@ -48,7 +40,7 @@ def session_of(request, pk, session_id, perm):
 
 
 def course_create(request, pk):
-    client = client_for(request, pk, "sessions_app.add_course")
+    client = client_for(request, pk, "sessions_app.add_course", changes=True)
     form = NewCourseForm(posted(request), client=client, user=request.user)
     if request.method == "POST" and form.is_valid():
         fields = {k: v for k, v in form.cleaned_data.items() if k != "template"}
@@ -65,7 +57,7 @@ def course_create(request, pk):
 
 
 def course_edit(request, pk, course_id):
-    client, course = course_of(request, pk, course_id, "sessions_app.change_course")
+    client, course = course_of(request, pk, course_id, "sessions_app.change_course", changes=True)
     form = CourseEditForm(posted(request), instance=course, client=client)
     if request.method == "POST":
         if conflict := save_unless_conflict(request, form):
@@ -78,14 +70,10 @@ def course_edit(request, pk, course_id):
     )
 
 
-@audited(AccessLog.View.COURSE)
+@audited("course")
 def course_detail(request, pk, course_id):
     client, course = course_of(request, pk, course_id, "sessions_app.view_course")
-    sessions = list(
-        course.sessions.select_related("therapist").prefetch_related(
-            Prefetch("steps", SessionStep.objects.select_related("technique", "zone"))
-        )
-    )
+    sessions = list(course.sessions.with_steps())
     return render(
         request,
         "sessions_app/course_detail.html",
@@ -101,19 +89,20 @@ def course_detail(request, pk, course_id):
 
 
 def plan_edit(request, pk, course_id):
-    client, course = course_of(request, pk, course_id, "sessions_app.change_course")
+    client, course = course_of(request, pk, course_id, "sessions_app.change_course", changes=True)
     steps = course.steps.select_related("technique", "zone")
     formset = PlanStepFormSet(posted(request), initial=step_initial(steps, with_duration=True))
-    if request.method == "POST" and formset.is_valid():
+    version = VersionedForm(posted(request), initial={"opened_version": course.version})
+    if request.method == "POST" and formset.is_valid() and version.is_valid():
         try:
             services.replan_course(
                 course=course,
                 steps=formset.steps(),
                 by=request.user,
-                opened_version=opened_version(request),
+                opened_version=version.cleaned_data["opened_version"],
             )
         except EditConflict as conflict:
-            return conflict_page(request, None, conflict.saved, back_url=request.path)
+            return conflict_page(request, conflict.saved)
         except ValidationError as error:
             formset.plan_errors = error.messages
         else:
@@ -122,20 +111,20 @@ def plan_edit(request, pk, course_id):
     return render(
         request,
         "sessions_app/plan_form.html",
-        {"client": client, "course": course, "formset": formset},
+        {"client": client, "course": course, "formset": formset, "version": version},
     )
 
 
 @require_POST
 def course_schedule(request, pk, course_id):
-    _, course = course_of(request, pk, course_id, "sessions_app.change_course")
+    _, course = course_of(request, pk, course_id, "sessions_app.change_course", changes=True)
     services.schedule_sessions(course=course)
     messages.success(request, f"Dates of the {course.planned_sessions} planned sessions set.")
     return redirect(course)
 
 
 def session_create(request, pk, course_id):
-    client, course = course_of(request, pk, course_id, "sessions_app.add_session")
+    client, course = course_of(request, pk, course_id, "sessions_app.add_session", changes=True)
     plan = course.steps.select_related("technique", "zone")
     form = SessionForm(posted(request))
     formset = StepFormSet(posted(request), initial=step_initial(plan))
@@ -157,7 +146,9 @@ def session_create(request, pk, course_id):
 
 
 def session_edit(request, pk, session_id):
-    client, session = session_of(request, pk, session_id, "sessions_app.change_session")
+    client, session = session_of(
+        request, pk, session_id, "sessions_app.change_session", changes=True
+    )
     if not session.is_draft:
         messages.error(request, "This session is locked. Add an addendum to correct it.")
         return redirect(session)
@@ -175,9 +166,7 @@ def session_edit(request, pk, session_id):
             )
         except EditConflict as conflict:
             saved = SessionForm.initial_for(conflict.saved)
-            return conflict_page(
-                request, form, conflict.saved, back_url=request.path, saved_values=saved
-            )
+            return conflict_page(request, conflict.saved, form, saved_values=saved)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -196,7 +185,7 @@ def session_edit(request, pk, session_id):
     )
 
 
-@audited(AccessLog.View.SESSION)
+@audited("session")
 def session_detail(request, pk, session_id):
     client, session = session_of(request, pk, session_id, "sessions_app.view_session")
     return render(
@@ -213,7 +202,7 @@ def session_detail(request, pk, session_id):
 
 @require_POST
 def session_sign(request, pk, session_id):
-    _, session = session_of(request, pk, session_id, "sessions_app.sign_session")
+    _, session = session_of(request, pk, session_id, "sessions_app.sign_session", changes=True)
     try:
         services.sign_session(session=session, by=request.user)
     except ValidationError as error:
@@ -224,7 +213,7 @@ def session_sign(request, pk, session_id):
 
 
 def session_void(request, pk, session_id):
-    client, session = session_of(request, pk, session_id, "sessions_app.sign_session")
+    client, session = session_of(request, pk, session_id, "sessions_app.sign_session", changes=True)
     form = VoidForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -250,7 +239,7 @@ def session_void(request, pk, session_id):
 
 
 def addendum_create(request, pk, session_id):
-    client, session = session_of(request, pk, session_id, "sessions_app.add_addendum")
+    client, session = session_of(request, pk, session_id, "sessions_app.add_addendum", changes=True)
     form = AddendumForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:

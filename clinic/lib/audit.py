@@ -1,4 +1,9 @@
-"""Recording who looked at a client's record (AccessLog), around the views that show it."""
+"""Recording who looked at a client's record (AccessLog), around the views that show it.
+
+Each app names the views it audits, with the label the back office shows, through
+AccessLog.register_views (a record kind through its access_log_views); a view nobody
+registered is refused, so that the log's vocabulary stays one the back office can read.
+"""
 
 import functools
 
@@ -32,6 +37,7 @@ def audited(view_name):
 
 def record_each(request, client_ids, view_name):
     """One allowed row per client, for an export that reads many clients' records at once."""
+    known(view_name)
     AccessLog.objects.bulk_create(
         AccessLog(user=request.user, client_id=pk, view=view_name, allowed=True)
         for pk in client_ids
@@ -39,8 +45,14 @@ def record_each(request, client_ids, view_name):
 
 
 def record(request, pk, view_name, *, allowed):
+    known(view_name)
     # An allowed view has just read the client; a refused one may name any number, and only
     # a client that exists is logged (the log would have nothing to point to otherwise).
     if pk is not None and not allowed and not Client.objects.filter(pk=pk).exists():
         return
     AccessLog.objects.create(user=request.user, client_id=pk, view=view_name, allowed=allowed)
+
+
+def known(view_name):
+    if view_name not in AccessLog.VIEWS:
+        raise LookupError(f"{view_name!r} is not a registered access-log view (register_views).")

@@ -1,20 +1,36 @@
-"""Edits that never overwrite each other.
+"""Edits that never overwrite each other: the one recipe, for every Versioned record
+(clinic.models.Versioned: clients, referral notes, screenings, courses, sessions).
 
-A form for a Versioned record carries the version the person started from. If someone else
-saved in between, the form is refused with an edit conflict: the newer record is kept, and a
-conflict page shows both versions side by side so the person can redo their change on it.
+1. The page sends back the version it showed: the hidden `opened_version` field of
+   `VersionedForm`, a mixin for any form (a ModelForm takes it from its instance; a plain
+   form is given it as initial data).
+2. Whoever writes asks the record in hand whether it is still that version before changing
+   anything: `record.check_version(opened_version)` raises EditConflict. VersionedForm does it
+   in `clean()` for a ModelForm's instance (reported as the form error `edit_conflict`, which
+   is what the back office shows); a service that takes `opened_version` does it on the row it
+   has just locked.
+3. `Versioned.save()` asks again under a row lock, so a save that raced past step 2 is refused
+   the same way, whatever the entry point.
+4. A page answers an EditConflict, or a form whose error is `edit_conflict`, with
+   `conflict_page`: a 409 showing the person's version beside the saved one. Any EditConflict
+   a view does not answer itself (a race in the back office) reaches
+   clinic.middleware.EditConflictMiddleware, which answers with the same page.
 """
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.shortcuts import render
 
 CONFLICT = "edit_conflict"
+CONFLICT_MESSAGE = (
+    "Someone else saved this record after you opened it. Nothing of yours was saved: "
+    "compare the two versions and make your change again on the saved one."
+)
 
 
 class EditConflict(Exception):
-    """Raised by a service when the record changed since the person opened it."""
+    """The record changed since the person opened it; `saved` is the stored record."""
 
     def __init__(self, saved):
         super().__init__(f"{saved} changed since it was opened")
@@ -22,7 +38,7 @@ class EditConflict(Exception):
 
 
 class VersionedForm(forms.Form):
-    """Mixin for the ModelForm of a Versioned record (the staff form and the admin alike):
+    """Mixin for the form of a Versioned record, before the form class:
     `class ClientForm(VersionedForm, forms.ModelForm)`. The admin lists `opened_version` in
     its fields so that the hidden input is sent."""
 
@@ -30,59 +46,44 @@ class VersionedForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["opened_version"].initial = self.instance.version
+        if getattr(self, "instance", None) is not None:
+            self.fields["opened_version"].initial = self.instance.version
 
     def clean(self):
         cleaned = super().clean()
-        check_version(self.instance, cleaned.get("opened_version"))
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            try:
+                instance.check_version(cleaned.get("opened_version"))
+            except EditConflict:
+                raise ValidationError(CONFLICT_MESSAGE, code=CONFLICT) from None
         return cleaned
 
-
-def check_version(record, opened_version):
-    if record.pk and opened_version is not None and opened_version != record.version:
-        raise ValidationError(
-            "Someone else saved this record after you opened it. Nothing of yours was saved: "
-            "compare the two versions and make your change again on the saved one.",
-            code=CONFLICT,
-        )
+    def has_conflict(self):
+        return self.has_error(NON_FIELD_ERRORS, CONFLICT)
 
 
-def is_conflict(form):
-    return form.has_error(NON_FIELD_ERRORS, CONFLICT)
-
-
-def save_versioned(form):
-    """Save a valid VersionedForm, unless another save got in between its check and now."""
-    if form.instance._state.adding:
-        return form.save()
-    with transaction.atomic():
-        model = type(form.instance)
-        current = model.objects.select_for_update().only("version").get(pk=form.instance.pk)
-        check_version(current, form.cleaned_data.get("opened_version"))
-        return form.save()
-
-
-def save_unless_conflict(request, form):
-    """Save a POSTed VersionedForm, or answer with the conflict page if someone else saved the
-    record since it was opened (then nothing is saved). None means: saved if the form was
-    valid, or the form carries its errors to show again."""
+def save_unless_conflict(request, form, save=None):
+    """Save a posted VersionedForm (a ModelForm) with `save(form)` (by default `form.save()`),
+    or answer with the conflict page when the record changed since the page was opened; then
+    nothing is saved. None means: saved, or the form carries its errors to show again."""
     if form.is_valid():
         try:
-            save_versioned(form)
+            (save or type(form).save)(form)
             return None
-        except (ValidationError, EditConflict):
-            pass
-    elif not is_conflict(form):
-        return None
-    saved = type(form.instance).objects.get(pk=form.instance.pk)
-    return conflict_page(request, form, saved, back_url=request.get_full_path())
+        except EditConflict as conflict:
+            return conflict_page(request, conflict.saved, form)
+    if form.has_conflict():
+        return conflict_page(request, type(form.instance).objects.get(pk=form.instance.pk), form)
+    return None
 
 
-def conflict_page(request, form, saved, *, back_url, saved_values=None):
+def conflict_page(request, saved, form=None, *, saved_values=None):
     """409: the person's version next to the saved one, field by field where they differ.
 
     `saved_values` gives the saved record's values under the form's field names when they
-    differ from the model's (a duration in minutes on the form, in seconds on the record)."""
+    differ from the model's (a duration in minutes on the form, in seconds on the record).
+    Without a form, the page says what happened and links to the saved record."""
     rows = []
     for name, field in form.fields.items() if form is not None else []:
         if isinstance(field.widget, forms.HiddenInput):
@@ -104,7 +105,7 @@ def conflict_page(request, form, saved, *, back_url, saved_values=None):
     return render(
         request,
         "conflict.html",
-        {"rows": rows, "saved": saved, "latest": latest, "back_url": back_url},
+        {"rows": rows, "saved": saved, "latest": latest, "back_url": request.get_full_path()},
         status=409,
     )
 

@@ -1,16 +1,7 @@
-import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from clinic.models import Client, Condition
-from clinic.tests.factories import ClientFactory, ReferralNoteFactory
-from screening.models import Contraindication
-from screening.tests.factories import screen
-
-
-@pytest.fixture
-def admin_client_(client, clinic_admin):
-    client.force_login(clinic_admin)
-    return client
 
 
 def test_clinic_admin_sees_the_client_list_change_page_and_history(admin_client_, client_record):
@@ -22,7 +13,8 @@ def test_clinic_admin_sees_the_client_list_change_page_and_history(admin_client_
     assert change.status_code == 200
     history = admin_client_.get(reverse("admin:clinic_client_history", args=[client_record.pk]))
     assert history.status_code == 200
-    assert "reception" in history.content.decode()
+    # Who registered the client, named as everywhere: their full name.
+    assert escape(str(client_record.created_by)) in history.content.decode()
 
 
 def test_adding_a_client_in_the_admin_assigns_the_record_number(admin_client_, clinic_admin):
@@ -66,55 +58,8 @@ def test_the_admin_login_form_sends_staff_to_the_app_login(client):
     assert response.url.startswith(reverse("login"))
 
 
-def test_the_client_list_in_the_back_office_shows_eligibility_in_fixed_queries(
-    admin_client_, django_assert_max_num_queries
-):
-    for registered in ClientFactory.create_batch(8):
-        ReferralNoteFactory(client=registered)
-        screen(registered, found=["tumour"])
-    with django_assert_max_num_queries(20):
-        page = admin_client_.get(reverse("admin:clinic_client_changelist")).content.decode()
-    assert page.count("found tumours, benign or malignant") == 8
-
-
-def test_the_back_office_opens_referrals_screenings_and_the_checklist(admin_client_, client_record):
-    note = ReferralNoteFactory(client=client_record)
-    screening = screen(client_record, found=["tumour"])
-    for url in [
-        reverse("admin:clinic_referralnote_changelist"),
-        reverse("admin:clinic_referralnote_change", args=[note.pk]),
-        reverse("admin:screening_screening_changelist"),
-        reverse("admin:screening_screening_change", args=[screening.pk]),
-        reverse("admin:screening_contraindication_changelist"),
-        reverse(
-            "admin:screening_contraindication_change",
-            args=[screening.answers.first().contraindication_id],
-        ),
-        reverse("admin:screening_contraindication_add"),
-        reverse("admin:auth_user_changelist"),
-        reverse("admin:auth_user_change", args=[client_record.created_by_id]),
-    ]:
-        assert admin_client_.get(url).status_code == 200, url
-
-
-def test_a_clinic_admin_extends_and_retires_checklist_items(admin_client_):
-    admin_client_.post(
-        reverse("admin:screening_contraindication_add"),
-        {"code": "pregnancy", "name": "Pregnancy", "position": 110, "is_active": "on"},
-    )
-    pregnancy = Contraindication.objects.get(code="pregnancy")
-    admin_client_.post(
-        reverse("admin:screening_contraindication_change", args=[pregnancy.pk]),
-        {"name": "Pregnancy", "position": 110},  # unticked: retired
-    )
-    pregnancy.refresh_from_db()
-    assert not pregnancy.is_active
-    delete = reverse("admin:screening_contraindication_delete", args=[pregnancy.pk])
-    assert admin_client_.get(delete).status_code == 403
-
-
 def test_a_clinic_admin_cannot_make_anyone_superuser(admin_client_, clinic_admin):
-    url = reverse("admin:auth_user_change", args=[clinic_admin.pk])
+    url = reverse("admin:clinic_user_change", args=[clinic_admin.pk])
     form = admin_client_.get(url).context["adminform"].form
     assert "is_superuser" not in form.fields
     assert "user_permissions" not in form.fields
@@ -127,7 +72,7 @@ def test_a_clinic_admin_cannot_make_anyone_superuser(admin_client_, clinic_admin
 
 def test_a_clinic_admin_cannot_change_a_superuser_account(admin_client_, django_user_model):
     root = django_user_model.objects.create_superuser("root", password="x-long-password-1")
-    response = admin_client_.get(reverse("admin:auth_user_change", args=[root.pk]))
+    response = admin_client_.get(reverse("admin:clinic_user_change", args=[root.pk]))
     assert response.status_code in (302, 403) or "readonly" in response.content.decode()
     admin_client_.post(
         reverse("admin:auth_user_password_change", args=[root.pk]),

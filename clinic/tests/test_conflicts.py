@@ -1,13 +1,9 @@
 """Two people editing one record: the second save is refused, the newer record is kept."""
 
-import pytest
 from django.urls import reverse
 
 from clinic.models import Client
 from clinic.tests.factories import ReferralNoteFactory
-from sessions_app.models import Course, CourseStep, Session
-from sessions_app.tests.factories import course_for, log, treatable_client
-from sessions_app.tests.test_pages import formset_data, plan_rows, session_data
 
 
 def form_of(client, url):
@@ -75,45 +71,6 @@ def test_a_stale_referral_edit_is_refused(client, reception, client_record):
     assert note.diagnosis == "Disc protrusion L5-S1"
 
 
-@pytest.mark.django_db
-def test_a_stale_course_edit_is_refused(client, therapist):
-    course = course_for(treatable_client(), by=therapist)
-    url = reverse("sessions_app:course_edit", args=[course.client_id, course.pk])
-    client.force_login(therapist)
-    stale = form_of(client, url)
-    client.post(url, {**form_of(client, url), "goal": "Walk without pain"})
-    assert client.post(url, {**stale, "goal": "Sit without pain"}).status_code == 409
-    assert Course.objects.get().goal == "Walk without pain"
-
-
-@pytest.mark.django_db
-def test_a_stale_plan_is_refused(client, therapist):
-    course = course_for(treatable_client(), by=therapist)
-    url = reverse("sessions_app:plan_edit", args=[course.client_id, course.pk])
-    client.force_login(therapist)
-    rows = plan_rows(course, with_duration=True)
-    stale = {**formset_data("form", rows), "opened_version": str(course.version)}
-    client.post(url, {**formset_data("form", rows[:-1]), "opened_version": str(course.version)})
-    assert CourseStep.objects.count() == len(rows) - 1
-    response = client.post(url, stale)
-    assert response.status_code == 409
-    assert CourseStep.objects.count() == len(rows) - 1
-
-
-@pytest.mark.django_db
-def test_a_stale_draft_session_edit_is_refused(client, therapist):
-    course = course_for(treatable_client(), by=therapist)
-    draft = log(course, days_ago=1)
-    url = reverse("sessions_app:session_edit", args=[course.client_id, draft.pk])
-    client.force_login(therapist)
-    stale = {**session_data(course, pain_after="2"), "opened_version": str(draft.version)}
-    fresh = {**session_data(course, pain_after="1"), "opened_version": str(draft.version)}
-    assert client.post(url, fresh).status_code == 302
-    response = client.post(url, stale)
-    assert response.status_code == 409
-    assert Session.objects.get().pain_after == 1
-
-
 def test_the_back_office_obeys_the_same_rule(client, clinic_admin, therapist, client_record):
     url = reverse("admin:clinic_client_change", args=[client_record.pk])
     client.force_login(clinic_admin)
@@ -133,32 +90,3 @@ def test_the_back_office_obeys_the_same_rule(client, clinic_admin, therapist, cl
     assert response.status_code == 200
     assert "Someone else saved this record" in response.content.decode()
     assert Client.objects.get().phone != "+79160000444"
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("kind", ["screening", "course", "referralnote"])
-def test_the_back_office_refuses_a_stale_form_for_every_versioned_record(
-    client, clinic_admin, kind
-):
-    from screening.tests.factories import screen
-
-    person = treatable_client()
-    record = {
-        "screening": lambda: screen(person, days_ago=3),
-        "course": lambda: course_for(person),
-        "referralnote": lambda: person.referral_notes.get(),
-    }[kind]()
-    app = "screening" if kind == "screening" else "sessions_app" if kind == "course" else "clinic"
-    url = reverse(f"admin:{app}_{kind}_change", args=[record.pk])
-    client.force_login(clinic_admin)
-    form = client.get(url).context["adminform"].form
-    stale = {
-        name: form[name].value()
-        for name in form.fields
-        if form[name].value() is not None and name != "scan"  # no file to send again
-    }
-    stale = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in stale.items()}
-    type(record).objects.get(pk=record.pk).save()  # someone else saves meanwhile
-    response = client.post(url, stale)
-    assert response.status_code == 200
-    assert "Someone else saved this record" in response.content.decode()

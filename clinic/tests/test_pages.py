@@ -20,7 +20,7 @@ def test_signing_in_leads_to_the_start_page(client, reception):
     response = client.post(
         reverse("login"), {"username": "reception", "password": "a-long-test-password"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("clinic:home")
+    assert response.redirect_chain[-1][0] == reverse("overview:home")
     assert "Recently registered" in response.content.decode()
 
 
@@ -34,7 +34,7 @@ def test_logging_out_needs_a_post_and_ends_the_session(client, reception):
     client.force_login(reception)
     assert client.get(reverse("logout")).status_code == 405
     client.post(reverse("logout"))
-    assert client.get(reverse("clinic:home")).status_code == 302
+    assert client.get(reverse("overview:home")).status_code == 302
 
 
 def test_changing_the_password(client, reception):
@@ -60,11 +60,13 @@ def test_the_404_page_is_in_the_app_style(client, reception):
 
 
 @override_settings(DEBUG=False)
-def test_the_500_page_is_in_the_app_style_without_details(client, reception, monkeypatch):
+def test_the_500_page_is_in_the_app_style_without_details(
+    client, reception, client_record, monkeypatch
+):
     client.raise_request_exception = False
     client.force_login(reception)
     monkeypatch.setattr("clinic.views.render", lambda *a, **k: 1 / 0)
-    response = client.get(reverse("clinic:home"))
+    response = client.get(reverse("clinic:referral_create", args=[client_record.pk]))
     assert response.status_code == 500
     page = response.content.decode()
     assert "Something went wrong on our side" in page

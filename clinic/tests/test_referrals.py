@@ -257,7 +257,7 @@ def test_notes_of_an_archived_client_cannot_be_edited(client, reception, scanned
     client.force_login(reception)
     url = reverse("clinic:referral_edit", args=[scanned_note.client_id, scanned_note.pk])
     response = client.post(url, note_data(decision="not_cleared"), follow=True)
-    assert "Restore the record to edit its notes" in response.content.decode()
+    assert "is archived; restore it to add or change anything" in response.content.decode()
     scanned_note.refresh_from_db()
     assert scanned_note.decision == "cleared"
 

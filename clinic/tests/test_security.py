@@ -27,18 +27,18 @@ def signed_in(user):
 
 def test_a_session_ends_after_thirty_idle_minutes(reception):
     browser = signed_in(reception)
-    assert browser.get(reverse("clinic:client_list")).status_code == 200
+    assert browser.get(reverse("overview:client_list")).status_code == 200
     stored = Session.objects.get()
     assert stored.expire_date - timezone.now() <= datetime.timedelta(minutes=30)
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
-    response = browser.get(reverse("clinic:client_list"))
+    response = browser.get(reverse("overview:client_list"))
     assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_each_request_renews_the_idle_time(reception):
     browser = signed_in(reception)
     Session.objects.update(expire_date=timezone.now() + datetime.timedelta(minutes=1))
-    browser.get(reverse("clinic:client_list"))
+    browser.get(reverse("overview:client_list"))
     assert Session.objects.get().expire_date > timezone.now() + datetime.timedelta(minutes=29)
 
 
@@ -60,8 +60,8 @@ def test_a_password_change_signs_out_every_other_session(reception):
         },
     )
     assert response.status_code == 302
-    assert here.get(reverse("clinic:client_list")).status_code == 200
-    assert elsewhere.get(reverse("clinic:client_list")).status_code == 302
+    assert here.get(reverse("overview:client_list")).status_code == 200
+    assert elsewhere.get(reverse("overview:client_list")).status_code == 302
 
 
 def test_pages_carry_a_content_security_policy_without_inline_scripts(
@@ -83,8 +83,8 @@ def test_pages_with_client_data_are_never_stored(client, therapist, client_recor
     client.force_login(therapist)
     for url in [
         client_record.get_absolute_url(),
-        reverse("clinic:client_list"),
-        reverse("clinic:client_print", args=[client_record.pk]),
+        reverse("overview:client_list"),
+        reverse("overview:client_print", args=[client_record.pk]),
     ]:
         assert "no-store" in client.get(url)["Cache-Control"], url
 

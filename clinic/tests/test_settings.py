@@ -1,8 +1,16 @@
-"""Production start-up: missing secrets stop it with a clear message; the deploy check passes."""
+"""Production start-up: missing secrets stop it with a clear message; the deploy check passes.
+
+And the README's Configuration table names exactly the environment variables the settings read.
+"""
 
 import os
+import re
+import runpy
 import subprocess
 import sys
+from collections.abc import MutableMapping
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -44,3 +52,86 @@ def test_a_typo_in_debug_is_an_error_not_a_silent_default():
     result = manage("check", DJANGO_DEBUG="maybe")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be 1 or 0" in result.stderr
+
+
+# Documented in the README's Configuration table although clinic/settings.py does not read
+# them, each with the reason.
+DOCUMENTED_BUT_NOT_SETTINGS = {
+    "DEMO_PASSWORD": "read by the seed_demo command and the Makefile (make run), not the settings",
+}
+
+
+class RecordingEnviron(MutableMapping):
+    """An os.environ that remembers every variable asked for, whether it is set or not."""
+
+    def __init__(self, values):
+        self.values = dict(values)
+        self.asked = set()
+
+    def __getitem__(self, key):
+        # Mapping's get() and `in` come through here too.
+        self.asked.add(key)
+        return self.values[key]
+
+    def __setitem__(self, key, value):
+        self.values[key] = value
+
+    def __delitem__(self, key):
+        del self.values[key]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self):
+        return len(self.values)
+
+    def copy(self):
+        return dict(self.values)
+
+
+def variables_the_settings_read(environment):
+    """Run clinic/settings.py in a namespace of its own, under `environment` and nothing else.
+
+    The live django.conf.settings is left alone; os.environ is put back afterwards.
+    """
+    path = Path(settings.BASE_DIR) / "clinic" / "settings.py"  # before os.environ is swapped
+    recording = RecordingEnviron(environment)
+    with mock.patch.object(os, "environ", recording):
+        runpy.run_path(str(path))
+    return recording.asked
+
+
+def variables_in_the_readme():
+    readme = (Path(settings.BASE_DIR) / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Configuration\n", 1)[1].split("\n## ", 1)[0]
+    names = set()
+    for line in section.splitlines():
+        if not line.startswith("|"):
+            continue
+        first_cell = line.split("|")[1]
+        names.update(re.findall(r"`([A-Z][A-Z0-9_]*)`", first_cell))
+    return names
+
+
+def test_the_readme_documents_every_variable_the_settings_read_and_no_other():
+    read = set()
+    # Each branch of the settings that reads the environment: local (DEBUG) and production, on
+    # SQLite (the default; dj_database_url reads DATABASE_URL through os.environ) and PostgreSQL,
+    # with the e2e database file and a proxy count given.
+    for environment in [
+        {},
+        {"DJANGO_DEBUG": "1", "CLINIC_TEST_DATABASE_FILE": "/tmp/e2e.sqlite3"},
+        PRODUCTION,
+        {**PRODUCTION, "DATABASE_URL": "postgres://clinic@db-host:5432/clinic"},
+        {**PRODUCTION, "DJANGO_PROXY_COUNT": "1"},
+    ]:
+        read |= variables_the_settings_read(environment)
+    documented = variables_in_the_readme()
+
+    assert "DJANGO_DEBUG" in read and "DATABASE_URL" in read, "the recording saw nothing"
+    assert read - documented == set(), "read by clinic/settings.py, missing from the README"
+    assert documented - read - set(DOCUMENTED_BUT_NOT_SETTINGS) == set(), (
+        "in the README's Configuration table, read nowhere in clinic/settings.py"
+    )
+    # An exception that the settings have since started to read is no exception any more.
+    assert read & set(DOCUMENTED_BUT_NOT_SETTINGS) == set()

@@ -137,7 +137,7 @@ def test_each_visit_of_the_setup_page_shows_a_fresh_secret(client, clinic_admin,
 def test_the_clinic_wide_export_asks_for_the_code_too(client, clinic_admin, required):
     TOTPDevice.objects.create(user=clinic_admin, name="app", confirmed=True)
     client.force_login(clinic_admin)
-    for name in ("clinic:sessions_export", "clinic:clinic_sessions_csv"):
+    for name in ("overview:sessions_export", "overview:clinic_sessions_csv"):
         response = client.get(reverse(name), {"date_from": "2026-01-01", "date_to": "2026-01-02"})
         assert response.status_code == 302
         assert response.url.startswith(reverse("two_factor_verify"))

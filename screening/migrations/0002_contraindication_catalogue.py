@@ -30,6 +30,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("screening", "0001_checklist_and_screenings")]
+    dependencies = [("screening", "0001_initial")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

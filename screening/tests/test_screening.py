@@ -161,7 +161,7 @@ def test_an_archived_client_cannot_be_screened(client, therapist, client_record,
     client_record.archive()
     client.force_login(therapist)
     response = client.post(screening_url, all_absent(), follow=True)
-    assert "Restore the record to screen them" in response.content.decode()
+    assert "is archived; restore it to add or change anything" in response.content.decode()
     assert Screening.objects.count() == 0
 
 

@@ -199,6 +199,6 @@ def load(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("sessions_app", "0001_techniques_plans_courses_sessions")]
+    dependencies = [("sessions_app", "0001_initial")]
 
     operations = [migrations.RunPython(load, migrations.RunPython.noop)]

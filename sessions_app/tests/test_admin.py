@@ -7,12 +7,6 @@ from sessions_app.tests.factories import course_for, log, standard_template, tre
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def admin_client_(client, clinic_admin):
-    client.force_login(clinic_admin)
-    return client
-
-
 def template_form(template, **changes_to_first_step):
     steps = list(template.steps.all())
     data = {

@@ -1,0 +1,46 @@
+"""The core's record kind in the client's history: referral notes (see clinic.lib.record_kinds)."""
+
+from clinic.lib.fhir import ICD10, ref
+from clinic.lib.record_kinds import RecordKind, start_of
+from clinic.models import ReferralNote
+
+
+class ReferralKind(RecordKind):
+    code = "referral"
+    label = "Referral notes"
+    permission = "clinic.view_referralnote"
+    template = "clinic/_timeline_referral.html"
+    access_log_views = {"referral": "Referral note", "scan": "Scan of a referral letter"}
+
+    def load(self, client, history):
+        return list(client.referral_notes.all())
+
+    def moment(self, note):
+        return start_of(note.consult_date)
+
+    def fhir_entries(self, note, patient, history):
+        """A ServiceRequest: the specialist's decision on manual therapy; "not cleared" is
+        doNotPerform."""
+        reason = {"text": note.diagnosis}
+        stage = note.get_stage_display().lower()
+        if note.icd10:
+            reason["coding"] = [{"system": ICD10, "code": note.icd10}]
+        resource = {
+            "resourceType": "ServiceRequest",
+            "status": "active" if note.valid_until >= history.today else "completed",
+            "intent": "order",
+            "doNotPerform": note.decision == ReferralNote.Decision.NOT_CLEARED,
+            "code": {"text": "Manual therapy: massage of the lumbosacral spine"},
+            "subject": {"reference": patient},
+            "occurrencePeriod": {
+                "start": note.consult_date.isoformat(),
+                "end": note.valid_until.isoformat(),
+            },
+            "authoredOn": note.consult_date.isoformat(),
+            "requester": {"display": f"{note.specialist_name} ({note.get_specialty_display()})"},
+            "reasonCode": [reason],
+            "note": [{"text": f"{note.get_decision_display()}, {stage} stage."}],
+        }
+        if note.restrictions:
+            resource["note"].append({"text": f"Restrictions: {note.restrictions}"})
+        return [(ref("ServiceRequest", note.pk), resource)]

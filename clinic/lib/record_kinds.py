@@ -1,0 +1,120 @@
+"""How each kind of record shows itself in a client's history: the one interface between the
+apps that keep records and the read side (clinic.overview) that shows them.
+
+The read side builds the client's timeline, print view, CSV and FHIR exports, and the access
+log's vocabulary from the kinds registered here; it never names a kind itself. An app adds a
+kind by subclassing `RecordKind` and registering an instance from its AppConfig.ready():
+
+    class ScreeningKind(RecordKind):
+        code = "screening"                       # the timeline's filter value
+        label = "Screenings"                     # the filter's name
+        permission = "screening.view_screening"  # who sees this kind at all
+        template = "screening/_history_entry.html"
+        access_log_views = {"screening": "Screening"}
+
+        def load(self, client, history):
+            return list(client.screenings.with_answers())
+
+        def moment(self, screening):
+            return start_of(screening.screened_on)
+
+    record_kinds.register(ScreeningKind())
+
+The template shows one record (`record`, with `entry` and `history` beside it) inside the
+timeline's list item, for the page and for print alike. Kinds are listed, and records of the
+same moment ordered, in the order they are registered (INSTALLED_APPS order, then the order
+of `register` calls within an app).
+"""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from clinic.lib.days import start_of
+from clinic.models import AccessLog
+
+__all__ = ["CsvExport", "Entry", "RecordKind", "register", "registered", "start_of", "unregister"]
+
+
+@dataclass(frozen=True)
+class CsvExport:
+    """A CSV file of one kind's records, offered on the client's page as `<name>.csv`."""
+
+    name: str  # the file's name and URL part: /clients/<id>/<name>.csv
+    label: str  # the link on the client's page, e.g. "Sessions (CSV)"
+    permission: str  # who may download it
+    header: list
+    rows: Callable[[Any], Iterable[list]]  # client -> rows, in a fixed number of queries
+
+
+@dataclass
+class Entry:
+    """One event of a client's history."""
+
+    kind: str  # the code of its kind
+    at: datetime.datetime
+    record: Any
+    template: str
+    timed: bool  # whether the moment has a time of day worth showing
+
+
+class RecordKind:
+    """A kind of record in the client's history. Subclasses set the attributes and override
+    what they provide; everything but `load` and `moment` is optional."""
+
+    code = ""
+    label = ""
+    # The permission a user needs to see records of this kind; None: everyone who may open
+    # the client's page.
+    permission = None
+    template = ""
+    # Whether the moment carries a time of day (a session) or only a date (a referral).
+    timed = False
+    # The pages of this kind whose every look is written to the access log: code -> label.
+    access_log_views = {}
+    csv = None  # a CsvExport, when the kind offers one
+
+    def visible_to(self, user):
+        return self.permission is None or user.has_perm(self.permission)
+
+    def load(self, client, history):
+        """The client's records of this kind that `history.user` may see, in a fixed number of
+        queries. `history.records(code)` gives what kinds registered earlier have loaded."""
+        raise NotImplementedError
+
+    def moment(self, record):
+        """When the record happened, as an aware datetime (see `start_of` for a date)."""
+        raise NotImplementedError
+
+    def read_details(self, records, history):
+        """Fetch what showing these records in full needs, for the records on a page only (or
+        all of them, for print and export), in a fixed number of queries."""
+
+    def fhir_entries(self, record, patient, history):
+        """The HL7 FHIR R4 resources of one record, as (fullUrl, resource dict) pairs;
+        `patient` is the reference of the client's Patient resource."""
+        return []
+
+
+_kinds = {}
+
+
+def register(kind):
+    """Add a kind to every client's history; its access-log views join the vocabulary."""
+    if kind.code in _kinds:
+        raise ValueError(f"A record kind {kind.code!r} is registered already.")
+    _kinds[kind.code] = kind
+    AccessLog.register_views(kind.access_log_views)
+    return kind
+
+
+def unregister(code):
+    """Take a kind out again (for tests that register a kind of their own)."""
+    kind = _kinds.pop(code)
+    AccessLog.unregister_views(kind.access_log_views)
+
+
+def registered():
+    """Every registered kind, in the order of registration."""
+    return list(_kinds.values())

@@ -1,0 +1,55 @@
+"""A client's record as an HL7 FHIR R4 Bundle, checked by the fhir.resources models.
+
+The Patient is the client; every other resource comes from the record kinds
+(RecordKind.fhir_entries, domain.md "Standards to map onto"): ServiceRequest, QuestionnaireResponse
+and blood pressure, CarePlan, Procedure and pain Observations.
+"""
+
+import uuid
+
+from django.utils import timezone
+from fhir.resources.bundle import Bundle
+
+from clinic.lib.fhir import LOCAL, instant, ref
+from clinic.models import Client
+
+GENDER = {
+    Client.Sex.FEMALE: "female",
+    Client.Sex.MALE: "male",
+    Client.Sex.OTHER: "other",
+    Client.Sex.UNKNOWN: "unknown",
+}
+
+
+def client_bundle(history):
+    """The FHIR R4 Bundle (type collection) of everything `history` holds."""
+    client = history.client
+    patient = ref("Patient", client.pk)
+    entries = [(patient, patient_resource(client))]
+    for kind in history.kinds:
+        for record in history.records(kind.code):
+            entries += kind.fhir_entries(record, patient, history)
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "collection",
+        "timestamp": instant(timezone.now()),
+        "identifier": {"system": f"{LOCAL}:export", "value": str(uuid.uuid4())},
+        "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
+    }
+    # Raises when anything above is not valid R4: the export never leaves unchecked.
+    return Bundle.parse_obj(bundle)
+
+
+def patient_resource(client):
+    telecom = [{"system": "phone", "value": client.phone, "use": "mobile"}]
+    if client.email:
+        telecom.append({"system": "email", "value": client.email})
+    return {
+        "resourceType": "Patient",
+        "identifier": [{"system": f"{LOCAL}:record-number", "value": client.record_number}],
+        "active": not client.is_archived,
+        "name": [{"family": client.last_name, "given": [client.first_name]}],
+        "telecom": telecom,
+        "gender": GENDER[client.sex],
+        "birthDate": client.date_of_birth.isoformat(),
+    }

@@ -1,0 +1,105 @@
+"""A client's whole history, read once for the client's page, the print view and the exports.
+
+Every kind of record comes from its own app through clinic.lib.record_kinds; `load` asks each
+registered kind the user may see for its records, each in a fixed number of queries, so the
+page costs the same whatever the length of the history. The pain chart and the body map of
+the client's page are drawn from the sessions read here.
+"""
+
+from collections import Counter, defaultdict
+
+from django.db.models import Count
+from django.utils import timezone
+
+from clinic.lib import record_kinds
+from clinic.lib.record_kinds import Entry
+from clinic.overview.lib.charts import pain_chart
+from sessions_app.models import SessionStep
+
+
+class ClientHistory:
+    def __init__(self, client, user):
+        self.client = client
+        self.user = user
+        self.today = timezone.localdate()
+        self.kinds = [kind for kind in record_kinds.registered() if kind.visible_to(user)]
+        self._records = {}
+
+    @classmethod
+    def load(cls, client, user):
+        """What `user` may see of the client's history: a kind the role may not read is not
+        even queried."""
+        history = cls(client, user)
+        for kind in history.kinds:
+            history._records[kind.code] = kind.load(client, history)
+        return history
+
+    def records(self, code):
+        """The records of one kind, as loaded (none when the user may not see the kind)."""
+        return self._records.get(code, [])
+
+    def entries(self, only=None):
+        """Every event of the history, newest first; only those of the kind `only` when given."""
+        order = {kind.code: rank for rank, kind in enumerate(self.kinds)}
+        entries = [
+            Entry(kind.code, kind.moment(record), record, kind.template, kind.timed)
+            for kind in self.kinds
+            if not only or kind.code == only
+            for record in self.records(kind.code)
+        ]
+        # Newest first; on the same moment, the later kind of record and the later row first.
+        return sorted(
+            entries,
+            key=lambda entry: (entry.at, order[entry.kind], entry.record.pk),
+            reverse=True,
+        )
+
+    def read_details(self, entries):
+        """Let each kind fetch what showing these entries in full needs (those on the page)."""
+        by_kind = defaultdict(list)
+        for entry in entries:
+            by_kind[entry.kind].append(entry.record)
+        for kind in self.kinds:
+            if by_kind[kind.code]:
+                kind.read_details(by_kind[kind.code], self)
+
+    def csv_exports(self):
+        """The CSV files of the client's records this user may download."""
+        return [
+            kind.csv
+            for kind in record_kinds.registered()
+            if kind.csv and self.user.has_perm(kind.csv.permission)
+        ]
+
+    # What the read side draws from courses and sessions.
+
+    @property
+    def sees_sessions(self):
+        return self.user.has_perm("sessions_app.view_session")
+
+    @property
+    def courses(self):
+        return self.records("course")
+
+    @property
+    def sessions(self):
+        return self.records("session")
+
+    def pain_chart(self):
+        return pain_chart(self.counted_sessions()) if self.sees_sessions else None
+
+    def counted_sessions(self):
+        """The sessions that count (not voided), oldest first."""
+        return [session for session in self.sessions if not session.is_voided]
+
+    def zone_counts(self, course):
+        """How many steps of the course's counted sessions worked each zone, by zone id: one
+        counting query, whatever the length of the course."""
+        if not self.sees_sessions:
+            return Counter()
+        rows = (
+            SessionStep.objects.filter(session__course=course, session__voided_at__isnull=True)
+            .values("zone")
+            .annotate(steps=Count("id"))
+        )
+        return Counter({row["zone"]: row["steps"] for row in rows})

@@ -1,0 +1,163 @@
+"""What each role finds on the start page: the day's work, what needs attention, the clinic's
+week. Every list is bounded and read in a fixed number of queries."""
+
+import datetime
+from collections import defaultdict
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce, TruncWeek
+from django.utils import timezone
+from django.utils.dateformat import format as format_date
+
+from clinic.lib.days import day_bounds, start_of
+from clinic.models import Client
+from screening.services import Code, eligibility_for
+from sessions_app.models import Course, PlannedSession, Session
+
+# The eligibility codes that call for someone to act before the next session.
+ATTENTION = {
+    Code.CLEARANCE_ENDING,
+    Code.CLEARANCE_EXPIRED,
+    Code.NO_REFERRAL,
+    Code.REFERRAL_NOT_CLEARED,
+    Code.SCREENING_DUE,
+    Code.SCREENING_EXPIRED,
+    Code.NO_SCREENING,
+}
+WEEKS_SHOWN = 8
+# The start page stays quick in a large clinic: it shows the most recent of long lists.
+COURSES_SHOWN = 20
+VISITS_SHOWN = 100
+OPEN = [Course.Status.PLANNED, Course.Status.ACTIVE]
+
+
+def open_courses(therapist=None, limit=COURSES_SHOWN):
+    """The most recently started planned and active courses (of one therapist, or of the whole
+    clinic) with their progress, and how many there are in all."""
+    courses = Course.objects.filter(status__in=OPEN)
+    if therapist is not None:
+        courses = courses.filter(therapist=therapist)
+    recent = courses.order_by("-start_date", "-pk").values_list("pk", flat=True)[:limit]
+    # Progress is counted for the courses shown only, once they are chosen.
+    shown = list(
+        Course.objects.filter(pk__in=list(recent))
+        .select_related("client", "therapist")
+        .annotate(done=sessions_done(OuterRef("pk")))
+        .order_by("-start_date", "-pk")
+    )
+    return shown, courses.count()
+
+
+def sessions_done(course):
+    """The counted sessions of a course, as a subquery on the rows shown (a join and GROUP BY
+    would count the sessions of every open course first)."""
+    done = (
+        Session.objects.counted()
+        .filter(course=course)
+        .order_by()
+        .values("course")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(done), 0)
+
+
+def work_plan(today, therapist=None):
+    """The planned sessions of the week (today to Sunday), each marked done or not."""
+    week_end = today + datetime.timedelta(days=6 - today.weekday())
+    planned = PlannedSession.objects.filter(
+        course__status__in=OPEN, planned_on__range=(today, week_end)
+    )
+    if therapist is not None:
+        planned = planned.filter(course__therapist=therapist)
+    visits = list(
+        planned.select_related("course__client")
+        .annotate(done_in_course=sessions_done(OuterRef("course")))
+        .order_by("planned_on", "course_id", "number")[:VISITS_SHOWN]
+    )
+    for visit in visits:
+        visit.done = visit.number <= visit.done_in_course
+    return {
+        "today": [v for v in visits if v.planned_on == today],
+        "week": [v for v in visits if v.planned_on != today],
+        "week_end": week_end,
+    }
+
+
+def needing_attention(courses, today):
+    """Clients of these courses (those on the page) whose clearance or screening needs
+    action, with the reasons."""
+    clients = list({course.client_id: course.client for course in courses}.values())
+    verdicts = eligibility_for(clients, today)
+    attention = []
+    for client in clients:
+        verdict = verdicts[client.pk]
+        notes = [r for r in [*verdict.reasons, *verdict.warnings] if r.code in ATTENTION]
+        if notes:
+            attention.append({"client": client, "notes": notes})
+    return attention
+
+
+def sessions_logged_on(day, therapist=None):
+    start, end = day_bounds(day)
+    sessions = Session.objects.counted().filter(performed_at__gte=start, performed_at__lt=end)
+    if therapist is not None:
+        sessions = sessions.filter(therapist=therapist)
+    return list(sessions.select_related("course__client").order_by("performed_at"))
+
+
+def clients_without_referral(limit=10):
+    """Active clients with no specialist's note yet: reception asks them to bring one."""
+    return list(
+        Client.objects.active().filter(referral_notes__isnull=True).order_by("-created_at")[:limit]
+    )
+
+
+def weekly_sessions(today, weeks=WEEKS_SHOWN):
+    """Counted sessions per therapist per week over the last `weeks` weeks, drawn as bars."""
+    first_monday = today - datetime.timedelta(days=today.weekday() + 7 * (weeks - 1))
+    start = start_of(first_monday)
+    counts = (
+        Session.objects.counted()
+        .filter(performed_at__gte=start)
+        .annotate(week=TruncWeek("performed_at"))
+        .values("therapist", "week")
+        .annotate(sessions=Count("id"))
+    )
+    mondays = [first_monday + datetime.timedelta(weeks=i) for i in range(weeks)]
+    per_therapist = defaultdict(lambda: dict.fromkeys(mondays, 0))
+    for row in counts:
+        monday = monday_of(row["week"])
+        if monday in per_therapist[row["therapist"]]:
+            per_therapist[row["therapist"]][monday] += row["sessions"]
+    names = {
+        user.pk: str(user) for user in get_user_model().objects.filter(pk__in=list(per_therapist))
+    }
+    most = max((n for weeks_ in per_therapist.values() for n in weeks_.values()), default=0)
+    rows = []
+    for therapist, by_week in sorted(per_therapist.items(), key=lambda item: names[item[0]]):
+        bars = [
+            {
+                "week": format_date(monday, "j M"),
+                "sessions": by_week[monday],
+                "x": 10 + index * 30,
+                "height": round(60 * by_week[monday] / most) if most else 0,
+            }
+            for index, monday in enumerate(mondays)
+        ]
+        for bar in bars:
+            bar["y"] = 70 - bar["height"]
+        rows.append({"therapist": names[therapist], "bars": bars, "total": sum(by_week.values())})
+    return {
+        "weeks": [format_date(m, "j M") for m in mondays],
+        "rows": rows,
+        "width": 10 + 30 * weeks,
+    }
+
+
+def monday_of(week):
+    """TruncWeek gives a datetime in the current time zone (a date on some backends)."""
+    if isinstance(week, datetime.datetime):
+        return timezone.localtime(week).date() if timezone.is_aware(week) else week.date()
+    return week

@@ -1,0 +1,389 @@
+import datetime
+import os
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from clinic import roles
+from clinic.lib.progress import ProgressBar
+from clinic.models import (
+    Client,
+    Condition,
+    RecordCounter,
+    ReferralNote,
+    format_record_number,
+    name_key,
+)
+from clinic.overview.demo import DEMO_COURSES, add_demo_course, generate_history
+from clinic.services import file_referral, register_client
+from screening.models import Answer, Contraindication
+from screening.services import record_screening
+
+# username, first name, last name, role
+DEMO_ACCOUNTS = [
+    ("reception", "Olga", "Smirnova", roles.RECEPTION),
+    ("therapist", "Marina", "Volkova", roles.THERAPIST),
+    ("admin", "Sergey", "Orlov", roles.CLINIC_ADMIN),
+]
+
+# first, last, born, sex, phone, occupation, activity, complaint, conditions (ICD-10 codes)
+DEMO_CLIENTS = [
+    (
+        "Anna",
+        "Petrova",
+        "1968-04-21",
+        "female",
+        "+79161234501",
+        "Accountant",
+        "sedentary",
+        "Aching lower back after a working day, worse when sitting.",
+        ["M42"],
+    ),
+    (
+        "Dmitry",
+        "Sokolov",
+        "1975-09-02",
+        "male",
+        "+79161234502",
+        "Lorry driver",
+        "sedentary",
+        "Pain in the lumbar spine radiating to the left leg.",
+        ["M51"],
+    ),
+    (
+        "Elena",
+        "Kuznetsova",
+        "1982-12-14",
+        "female",
+        "+79161234503",
+        "Programmer",
+        "sedentary",
+        "Stiffness in the lower back in the morning; headaches.",
+        ["M42", "R51"],
+    ),
+    (
+        "Pavel",
+        "Morozov",
+        "1959-06-30",
+        "male",
+        "+79161234504",
+        "Retired engineer",
+        "light",
+        "Long-standing lower-back pain, known disc hernia L4-L5.",
+        ["M51", "M42"],
+    ),
+    (
+        "Irina",
+        "Lebedeva",
+        "1990-03-08",
+        "female",
+        "+79161234505",
+        "Teacher",
+        "active",
+        "Muscle spasm in the lower back after lifting a child.",
+        ["M62.8"],
+    ),
+    (
+        "Nikolai",
+        "Fedorov",
+        "1971-11-11",
+        "male",
+        "+79161234506",
+        "Builder",
+        "heavy",
+        "Pain over the sacrum after a fall at work.",
+        ["S33"],
+    ),
+    (
+        "Svetlana",
+        "Popova",
+        "2001-07-19",
+        "female",
+        "+79161234507",
+        "Student",
+        "light",
+        "Curvature of the spine noticed at a check-up; tires quickly.",
+        ["M41"],
+    ),
+    (
+        "Tatiana",
+        "Belova",
+        "1985-05-05",
+        "female",
+        "+79161234509",
+        "Shop assistant",
+        "active",
+        "Lower-back pain after lifting boxes; has not seen a specialist yet.",
+        [],
+    ),
+    (
+        "Aleksei",
+        "Vasiliev",
+        "1964-01-25",
+        "male",
+        "+79161234508",
+        "Office manager",
+        "sedentary",
+        "Shooting pain along the sciatic nerve.",
+        ["M79.2"],
+    ),
+]
+
+# What each demo client's records show on the client page, so the demo has every case:
+# last name -> (referral: days since the consult, decision, stage, restrictions, days valid;
+#               screenings: [(days ago, items found, items unknown, blood pressure)])
+R = ReferralNote.Decision
+DEMO_RECORDS = {
+    "Petrova": ((30, R.CLEARED, "chronic", "", 90), [(13, [], [], None), (2, [], [], (125, 80))]),
+    "Sokolov": (
+        (
+            20,
+            R.CLEARED_WITH_RESTRICTIONS,
+            "subacute",
+            "No deep work over L4-L5; no vibration in the lumbar zone.",
+            90,
+        ),
+        [(10, [], [], None), (1, [], [], (130, 85))],
+    ),
+    "Kuznetsova": ((15, R.CLEARED, "chronic", "", 90), [(0, [], [], (152, 96))]),
+    "Morozov": ((5, R.NOT_CLEARED, "acute", "", 30), [(1, [], [], (128, 82))]),
+    "Lebedeva": ((120, R.CLEARED, "remission", "", 90), [(3, [], [], (118, 76))]),
+    "Fedorov": ((30, R.CLEARED, "subacute", "", 90), [(4, [], ["tuberculosis"], None)]),
+    "Popova": ((80, R.CLEARED, "chronic", "", 90), [(12, [], [], (110, 70))]),
+    "Vasiliev": ((25, R.CLEARED, "chronic", "", 90), [(20, [], [], (135, 85))]),
+}
+del R
+
+# Generated clients (--clients N) take names from these lists; with 21 last names the
+# (first name, last name, birth date) triple stays unique for the first 525,000 numbers.
+FEMALE_NAMES = [
+    "Alla",
+    "Daria",
+    "Galina",
+    "Inna",
+    "Kira",
+    "Lidia",
+    "Maria",
+    "Nina",
+    "Polina",
+    "Vera",
+]
+MALE_NAMES = ["Boris", "Egor", "Fyodor", "Gleb", "Kirill", "Lev", "Maxim", "Oleg", "Roman", "Yuri"]
+LAST_NAMES = [
+    "Antonov",
+    "Belov",
+    "Chernov",
+    "Davydov",
+    "Egorov",
+    "Frolov",
+    "Gusev",
+    "Ilyin",
+    "Karpov",
+    "Lazarev",
+    "Makarov",
+    "Nikitin",
+    "Osipov",
+    "Pavlov",
+    "Romanov",
+    "Savin",
+    "Tarasov",
+    "Ulyanov",
+    "Vinogradov",
+    "Zaitsev",
+    "Yakovlev",
+]
+BIRTH_DATES_FROM = datetime.date(1940, 1, 1)
+BIRTH_DATE_SPREAD_DAYS = 25_000  # about 68 years
+BATCH = 1000
+
+
+class Command(BaseCommand):
+    help = (
+        "Create the demo accounts (reception, therapist, admin; password from DEMO_PASSWORD, "
+        "default clinic-demo) and demo clients with referral notes and screenings that show "
+        "every eligibility case, and courses of every massage type with logged sessions. "
+        "Running it again changes nothing. "
+        "--clients N adds N generated clients for load tests and benchmarks."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--clients", type=int, default=0, metavar="N", help="Also generate N more clients."
+        )
+        parser.add_argument(
+            "--sessions",
+            type=int,
+            default=0,
+            metavar="M",
+            help="With --clients: also generate M signed sessions for those clients (the first "
+            "gets 300, the others 10 each), in bulk and without change history.",
+        )
+        parser.add_argument(
+            "--force", action="store_true", help="Run even with DJANGO_DEBUG=0 (a demo server)."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Report what would be created; store nothing."
+        )
+
+    def handle(self, *args, clients, sessions, force, dry_run, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a known password and refuses to run with "
+                "DJANGO_DEBUG=0. Add --force if this really is a demo server."
+            )
+        if clients < 0 or sessions < 0:
+            raise CommandError("--clients and --sessions must be zero or more.")
+        if sessions and not clients:
+            raise CommandError("--sessions needs --clients: the sessions go to those clients.")
+        password = os.environ.get("DEMO_PASSWORD") or "clinic-demo"
+        with transaction.atomic():
+            accounts = self.create_accounts(password)
+            new_demo = self.create_demo_clients(accounts)
+            generated = self.generate_clients(clients, accounts) if clients else 0
+            if sessions:
+                made = list(Client.objects.order_by("-pk")[:clients])[::-1]
+                progress = ProgressBar(self.stdout, sessions, "Generating sessions")
+                sessions = generate_history(
+                    made, sessions, therapist=accounts[roles.THERAPIST], progress=progress
+                )
+            if dry_run:
+                transaction.set_rollback(True)
+        verb = "Would create" if dry_run else "Created"
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{verb} {new_demo} demo client(s), {generated} generated client(s) and "
+                f"{sessions} generated session(s); "
+                f"demo accounts: {', '.join(name for name, *_ in DEMO_ACCOUNTS)}."
+            )
+        )
+
+    def create_accounts(self, password):
+        accounts = {}
+        for username, first_name, last_name, role in DEMO_ACCOUNTS:
+            user, _ = get_user_model().objects.get_or_create(
+                username=username, defaults={"first_name": first_name, "last_name": last_name}
+            )
+            user.set_password(password)
+            user.is_active = True
+            user.save()
+            user.groups.add(Group.objects.get(name=role))
+            accounts[role] = user
+        return accounts
+
+    def create_demo_clients(self, accounts):
+        conditions = {c.icd10: c for c in Condition.objects.all()}
+        created = 0
+        for first, last, born, sex, phone, job, activity, complaint, codes in DEMO_CLIENTS:
+            born = datetime.date.fromisoformat(born)
+            if Client.objects.same_person(first_name=first, last_name=last, date_of_birth=born):
+                continue
+            client = Client(
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                sex=sex,
+                phone=phone,
+                occupation=job,
+                activity_level=activity,
+                complaint=complaint,
+                primary_therapist=accounts[roles.THERAPIST],
+            )
+            register_client(
+                client=client,
+                conditions=[conditions[code] for code in codes],
+                by=accounts[roles.RECEPTION],
+            )
+            self.add_demo_records(client, codes, accounts)
+            created += 1
+        return created
+
+    def add_demo_records(self, client, codes, accounts):
+        if client.last_name not in DEMO_RECORDS:
+            return  # waits for a specialist's letter: shown to reception on the start page
+        today = timezone.localdate()
+        referral, screenings = DEMO_RECORDS[client.last_name]
+        consulted, decision, stage, restrictions, valid_days = referral
+        consult_date = today - datetime.timedelta(days=consulted)
+        note = ReferralNote(
+            client=client,
+            specialist_name="Dr I. V. Petrov",
+            specialty=ReferralNote.Specialty.VERTEBROLOGIST,
+            consult_date=consult_date,
+            diagnosis=client.complaint,
+            icd10=codes[0] if codes[0].startswith("M") else "",
+            stage=stage,
+            decision=decision,
+            restrictions=restrictions,
+            valid_until=consult_date + datetime.timedelta(days=valid_days),
+            recorded_by=accounts[roles.RECEPTION],
+        )
+        note.full_clean()
+        file_referral(note=note, by=accounts[roles.RECEPTION])
+        for days_ago, found, unknown, pressure in screenings:
+            record_screening(
+                client=client,
+                by=accounts[roles.THERAPIST],
+                screened_on=today - datetime.timedelta(days=days_ago),
+                answers={
+                    item: (
+                        Answer.Value.PRESENT
+                        if item.code in found
+                        else Answer.Value.UNKNOWN
+                        if item.code in unknown
+                        else Answer.Value.ABSENT
+                    )
+                    for item in Contraindication.objects.active()
+                },
+                systolic=pressure[0] if pressure else None,
+                diastolic=pressure[1] if pressure else None,
+            )
+        if client.last_name in DEMO_COURSES:
+            add_demo_course(
+                client,
+                DEMO_COURSES[client.last_name],
+                therapist=accounts[roles.THERAPIST],
+                referral=note,
+            )
+
+    def generate_clients(self, count, accounts):
+        """Bulk-insert `count` clients with their history rows, in batches, with a progress bar."""
+        numbers = RecordCounter.take(Client.RECORD_SERIES, count)
+        conditions = list(Condition.objects.filter(is_active=True))
+        progress = ProgressBar(self.stdout, count, "Generating clients")
+        for start in range(0, count, BATCH):
+            batch = [self.generated_client(n, accounts) for n in numbers[start : start + BATCH]]
+            bulk_create_with_history(batch, Client, default_user=accounts[roles.RECEPTION])
+            Client.conditions.through.objects.bulk_create(
+                Client.conditions.through(
+                    client_id=client.pk, condition=conditions[i % len(conditions)]
+                )
+                for i, client in enumerate(batch, start=start)
+            )
+            progress.advance(len(batch))
+        return count
+
+    def generated_client(self, n, accounts):
+        names = FEMALE_NAMES + MALE_NAMES
+        first = names[n % len(names)]
+        female = first in FEMALE_NAMES
+        last = LAST_NAMES[(n // len(names)) % len(LAST_NAMES)]
+        last = f"{last}a" if female else last
+        return Client(
+            record_number=format_record_number(n),
+            first_name=first,
+            last_name=last,
+            name_key=name_key(first, last),  # bulk inserts skip save()
+            date_of_birth=BIRTH_DATES_FROM
+            + datetime.timedelta(days=(n * 7919) % BIRTH_DATE_SPREAD_DAYS),
+            sex=Client.Sex.FEMALE if female else Client.Sex.MALE,
+            phone=f"+7900{n:07d}",
+            activity_level=Client.ActivityLevel.SEDENTARY,
+            complaint="Lower-back pain.",
+            primary_therapist=accounts[roles.THERAPIST] if n % 2 else None,
+            created_by=accounts[roles.RECEPTION],
+        )

@@ -1,0 +1,123 @@
+"""The start page of each role, and its fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from clinic.tests.factories import ClientFactory, ReferralNoteFactory
+from screening.tests.factories import screen
+from sessions_app.services import schedule_sessions
+from sessions_app.tests.factories import course_for, log, treatable_client
+
+pytestmark = pytest.mark.django_db
+
+
+def start_page(client, user):
+    client.force_login(user)
+    response = client.get(reverse("overview:home"))
+    assert response.status_code == 200
+    return response
+
+
+def scheduled_course(therapist, **client_fields):
+    course = course_for(treatable_client(**client_fields), by=therapist, start_days_ago=0)
+    course.start_date = timezone.localdate()
+    course.frequency_days = 1
+    course.save()
+    schedule_sessions(course=course)
+    return course
+
+
+def test_a_therapist_sees_the_day_the_week_and_their_courses(client, therapist):
+    course = scheduled_course(therapist)
+    someone_elses = scheduled_course(course_for(treatable_client()).therapist, first_name="Other")
+    response = start_page(client, therapist)
+    plan = response.context["plan"]
+    assert [(v.course, v.number) for v in plan["today"]] == [(course, 1)]
+    assert all(v.course == course for v in plan["week"])
+    assert response.context["courses"] == [course]
+    assert someone_elses.client.full_name not in response.content.decode()
+
+
+def test_a_logged_session_marks_its_planned_visit_done(client, therapist):
+    course = scheduled_course(therapist)
+    log(course, days_ago=0)
+    (visit,) = start_page(client, therapist).context["plan"]["today"]
+    assert visit.done
+    assert start_page(client, therapist).context["logged_today"][0].course == course
+
+
+def test_clearances_ending_and_screenings_due_are_flagged(client, therapist):
+    person = ClientFactory(first_name="Vera")
+    today = timezone.localdate()
+    ReferralNoteFactory(
+        client=person,
+        consult_date=today - datetime.timedelta(days=80),
+        valid_until=today + datetime.timedelta(days=5),
+    )
+    screen(person, days_ago=12)
+    course_for(person, by=therapist)
+    attention = start_page(client, therapist).context["attention"]
+    (item,) = attention
+    assert item["client"] == person
+    assert {note.code for note in item["notes"]} == {"clearance_ending", "screening_due"}
+
+
+def test_reception_sees_recent_clients_and_those_waiting_for_a_referral(
+    client, reception, therapist
+):
+    waiting = ClientFactory(first_name="Waiting")
+    cleared = treatable_client(first_name="Cleared")
+    scheduled_course(therapist)
+    response = start_page(client, reception)
+    assert waiting in response.context["without_referral"]
+    assert cleared not in response.context["without_referral"]
+    assert "plan" not in response.context and "weekly" not in response.context
+    assert "Waiting for a specialist" in response.content.decode()
+
+
+def test_a_clinic_admin_sees_the_whole_clinic_and_sessions_per_therapist_per_week(
+    client, clinic_admin, therapist
+):
+    mine = course_for(treatable_client(), by=therapist)
+    theirs = course_for(treatable_client(first_name="Boris"), by=clinic_admin)
+    for days_ago in (9, 8, 1):
+        log(mine, days_ago=days_ago)
+    log(theirs, days_ago=1)
+    response = start_page(client, clinic_admin)
+    assert {c.pk for c in response.context["courses"]} == {mine.pk, theirs.pk}
+    rows = {row["therapist"]: row for row in response.context["weekly"]["rows"]}
+    assert rows[therapist.get_full_name()]["total"] == 3
+    assert rows[clinic_admin.get_full_name()]["total"] == 1
+    assert sum(bar["sessions"] for bar in rows[therapist.get_full_name()]["bars"]) == 3
+    assert "Sessions per therapist per week" in response.content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 6])
+@pytest.mark.parametrize(
+    ("role", "queries"),
+    [
+        # (each count includes renewing the idle session: savepoint, update, release)
+        # session, user, permissions (2), the role check, the most recent open courses and
+        # their progress (2), planned visits, how many are open, sessions logged today,
+        # eligibility of their clients (4); a clinic admin adds the weekly counts and their
+        # therapists, recent clients and those waiting for a referral
+        ("clinic_admin", 21),
+        ("therapist", 17),
+        # session, user, permissions (2), the role check, recent clients, waiting clients
+        ("reception", 10),
+    ],
+)
+def test_the_start_page_needs_the_same_queries_however_much_work(
+    client, request, django_assert_num_queries, size, role, queries
+):
+    user = request.getfixturevalue(role)
+    for index in range(size):
+        course = scheduled_course(user, first_name=f"Client{index}")
+        log(course, days_ago=0)
+        ClientFactory(first_name=f"Waiting{index}")
+    client.force_login(user)
+    with django_assert_num_queries(queries):
+        client.get(reverse("overview:home"))

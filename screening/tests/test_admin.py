@@ -1,0 +1,55 @@
+"""The back office of screenings: the checklist, screenings, and the eligibility column it adds
+to the client list."""
+
+from django.urls import reverse
+
+from clinic.tests.factories import ClientFactory, ReferralNoteFactory
+from screening.models import Contraindication
+from screening.tests.factories import screen
+
+
+def test_the_client_list_in_the_back_office_shows_eligibility_in_fixed_queries(
+    admin_client_, django_assert_max_num_queries
+):
+    for registered in ClientFactory.create_batch(8):
+        ReferralNoteFactory(client=registered)
+        screen(registered, found=["tumour"])
+    with django_assert_max_num_queries(20):
+        page = admin_client_.get(reverse("admin:clinic_client_changelist")).content.decode()
+    assert page.count("found tumours, benign or malignant") == 8
+
+
+def test_the_back_office_opens_referrals_screenings_and_the_checklist(admin_client_, client_record):
+    note = ReferralNoteFactory(client=client_record)
+    screening = screen(client_record, found=["tumour"])
+    for url in [
+        reverse("admin:clinic_referralnote_changelist"),
+        reverse("admin:clinic_referralnote_change", args=[note.pk]),
+        reverse("admin:screening_screening_changelist"),
+        reverse("admin:screening_screening_change", args=[screening.pk]),
+        reverse("admin:screening_contraindication_changelist"),
+        reverse(
+            "admin:screening_contraindication_change",
+            args=[screening.answers.first().contraindication_id],
+        ),
+        reverse("admin:screening_contraindication_add"),
+        reverse("admin:clinic_user_changelist"),
+        reverse("admin:clinic_user_change", args=[client_record.created_by_id]),
+    ]:
+        assert admin_client_.get(url).status_code == 200, url
+
+
+def test_a_clinic_admin_extends_and_retires_checklist_items(admin_client_):
+    admin_client_.post(
+        reverse("admin:screening_contraindication_add"),
+        {"code": "pregnancy", "name": "Pregnancy", "position": 110, "is_active": "on"},
+    )
+    pregnancy = Contraindication.objects.get(code="pregnancy")
+    admin_client_.post(
+        reverse("admin:screening_contraindication_change", args=[pregnancy.pk]),
+        {"name": "Pregnancy", "position": 110},  # unticked: retired
+    )
+    pregnancy.refresh_from_db()
+    assert not pregnancy.is_active
+    delete = reverse("admin:screening_contraindication_delete", args=[pregnancy.pk])
+    assert admin_client_.get(delete).status_code == 403

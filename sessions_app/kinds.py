@@ -1,0 +1,224 @@
+"""Courses, sessions, their addenda and voids in the client's history
+(see clinic.lib.record_kinds)."""
+
+import datetime
+
+from django.db.models import prefetch_related_objects
+
+from clinic.lib.fhir import LOCAL, LOINC, instant, ref
+from clinic.lib.record_kinds import CsvExport, RecordKind, start_of
+from sessions_app.lib import session_csv
+from sessions_app.models import Addendum, Course, Session
+
+# What reception, who may see that a session took place, does not even read.
+CLINICAL_SESSION_FIELDS = (
+    "pain_before",
+    "pain_after",
+    "tolerance",
+    "notes",
+    "void_reason",
+    "introductory_seconds",
+    "main_seconds",
+    "final_seconds",
+)
+CARE_PLAN_STATUS = {
+    Course.Status.PLANNED: "active",
+    Course.Status.ACTIVE: "active",
+    Course.Status.COMPLETED: "completed",
+    Course.Status.CANCELLED: "revoked",
+}
+ACTIVITY_STATUS = {
+    Course.Status.PLANNED: "scheduled",
+    Course.Status.ACTIVE: "in-progress",
+    Course.Status.COMPLETED: "completed",
+    Course.Status.CANCELLED: "cancelled",
+}
+
+
+class CourseKind(RecordKind):
+    code = "course"
+    label = "Courses"
+    permission = "sessions_app.view_course"
+    template = "sessions_app/_timeline_course.html"
+    access_log_views = {"course": "Course"}
+
+    def load(self, client, history):
+        return list(client.courses.select_related("therapist"))
+
+    def moment(self, course):
+        return start_of(course.start_date)
+
+    def fhir_entries(self, course, patient, history):
+        resource = {
+            "resourceType": "CarePlan",
+            "status": CARE_PLAN_STATUS[course.status],
+            "intent": "plan",
+            "title": str(course),
+            "description": course.goal,
+            "subject": {"reference": patient},
+            "period": {"start": course.start_date.isoformat()},
+            "author": {"display": str(course.therapist)},
+            "supportingInfo": [{"reference": ref("ServiceRequest", course.referral_id)}],
+            "activity": [
+                {
+                    "detail": {
+                        "code": {"text": f"{course.get_massage_type_display()} massage"},
+                        "status": ACTIVITY_STATUS[course.status],
+                        "description": f"{course.planned_sessions} sessions planned.",
+                    }
+                }
+            ],
+        }
+        return [(ref("CarePlan", course.pk), resource)]
+
+
+def client_sessions_rows(client):
+    sessions = Session.objects.with_steps().filter(course__client=client)
+    return session_csv.rows(sessions.order_by("performed_at", "pk"))
+
+
+class SessionKind(RecordKind):
+    """Reception sees that a session took place (its course's permission), not how it went."""
+
+    code = "session"
+    label = "Sessions"
+    permission = "sessions_app.view_course"
+    template = "sessions_app/_timeline_session.html"
+    timed = True
+    access_log_views = {"session": "Session"}
+    csv = CsvExport(
+        name="sessions",
+        label="Sessions (CSV)",
+        permission="sessions_app.view_session",
+        header=session_csv.HEADER,
+        rows=client_sessions_rows,
+    )
+
+    def load(self, client, history):
+        # Each therapist is read once, not once per session: a long history would otherwise
+        # build hundreds of copies of the same few users.
+        sessions = (
+            Session.objects.filter(course__client=client)
+            .select_related("voided_by")
+            .prefetch_related("therapist")
+        )
+        if not history.user.has_perm("sessions_app.view_session"):
+            sessions = sessions.defer(*CLINICAL_SESSION_FIELDS)
+        sessions = list(sessions.order_by("performed_at", "pk"))
+        # Each session gets its course from those already read, instead of a copy per session.
+        courses = {course.pk: course for course in history.records("course")}
+        course_field = Session._meta.get_field("course")
+        for session in sessions:
+            course_field.set_cached_value(session, courses[session.course_id])
+        return sessions
+
+    def moment(self, session):
+        return session.performed_at
+
+    def read_details(self, sessions, history):
+        if history.user.has_perm("sessions_app.view_session"):
+            # The few techniques and zones are read once and shared by every step.
+            prefetch_related_objects(list(sessions), "steps__technique", "steps__zone")
+
+    def fhir_entries(self, session, patient, history):
+        """A Procedure with the zones worked as body sites (a voided one entered-in-error),
+        and an Observation of the pain before and after."""
+        procedure = ref("Procedure", session.pk)
+        return [
+            (procedure, procedure_resource(session, patient)),
+            *(
+                (
+                    ref("Observation", f"pain-{moment}-{session.pk}"),
+                    pain(session, moment, patient, procedure),
+                )
+                for moment in ("before", "after")
+            ),
+        ]
+
+
+class AddendumKind(RecordKind):
+    code = "addendum"
+    label = "Addenda"
+    permission = "sessions_app.view_session"
+    template = "sessions_app/_timeline_addendum.html"
+    timed = True
+
+    def load(self, client, history):
+        return list(
+            Addendum.objects.filter(session__course__client=client).select_related(
+                "author", "session__course"
+            )
+        )
+
+    def moment(self, addendum):
+        return addendum.created_at
+
+
+class VoidKind(RecordKind):
+    """A voided session appears twice: where it was performed, and when it was voided."""
+
+    code = "void"
+    label = "Voids"
+    permission = "sessions_app.view_session"
+    template = "sessions_app/_timeline_void.html"
+    timed = True
+
+    def load(self, client, history):
+        return [session for session in history.records("session") if session.is_voided]
+
+    def moment(self, session):
+        return session.voided_at
+
+
+def procedure_resource(session, patient):
+    duration = session.introductory_seconds + session.main_seconds + session.final_seconds
+    zones = {step.zone.code: step.zone for step in session.steps.all()}
+    resource = {
+        "resourceType": "Procedure",
+        "status": "entered-in-error" if session.is_voided else "completed",
+        "basedOn": [{"reference": ref("CarePlan", session.course_id)}],
+        "code": {
+            "text": f"{session.course.get_massage_type_display()} massage of the lumbosacral spine"
+        },
+        "subject": {"reference": patient},
+        "performedPeriod": {
+            "start": instant(session.performed_at),
+            "end": instant(session.performed_at + datetime.timedelta(seconds=duration)),
+        },
+        "performer": [{"actor": {"display": str(session.therapist)}}],
+        "bodySite": [
+            {
+                "coding": [{"system": f"{LOCAL}:zone", "code": code, "display": zone.name}],
+                "text": zone.name,
+            }
+            for code, zone in zones.items()
+        ],
+        "note": [
+            {"text": f"Tolerated: {session.get_tolerance_display().lower()}."},
+            *([{"text": session.notes}] if session.notes else []),
+        ],
+    }
+    if session.is_voided:
+        resource["statusReason"] = {"text": session.void_reason}
+    return resource
+
+
+def pain(session, moment, patient, procedure):
+    return {
+        "resourceType": "Observation",
+        "status": "entered-in-error" if session.is_voided else "final",
+        "code": {
+            "coding": [
+                {
+                    "system": LOINC,
+                    "code": "72514-3",
+                    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+                }
+            ],
+            "text": f"Pain {moment} the session",
+        },
+        "subject": {"reference": patient},
+        "partOf": [{"reference": procedure}],
+        "effectiveDateTime": instant(session.performed_at),
+        "valueInteger": session.pain_before if moment == "before" else session.pain_after,
+    }
