@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 
+from clinic.admin import ClientAdmin
 from clinic.models import Client
 from clinic.tests.factories import ReferralNoteFactory
 
@@ -90,3 +91,28 @@ def test_the_back_office_obeys_the_same_rule(client, clinic_admin, therapist, cl
     assert response.status_code == 200
     assert "Someone else saved this record" in response.content.decode()
     assert Client.objects.get().phone != "+79160000444"
+
+
+def test_a_save_that_races_past_the_forms_check_gets_the_conflict_page(
+    admin_client_, client_record, monkeypatch
+):
+    url = reverse("admin:clinic_client_change", args=[client_record.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() for name in form.fields if form[name].value() not in (None, [])
+    }
+    data["date_of_birth"] = client_record.date_of_birth.isoformat()
+    save_model = ClientAdmin.save_model
+
+    def another_save_lands_first(self, request, obj, form, change):
+        # Two saves at the same instant: both passed the form's check before either was stored.
+        Client.objects.get(pk=obj.pk).save()
+        save_model(self, request, obj, form, change)
+
+    monkeypatch.setattr(ClientAdmin, "save_model", another_save_lands_first)
+
+    response = admin_client_.post(url, {**data, "phone": "+79160000555"})
+
+    assert response.status_code == 409
+    assert "Nothing of yours was saved" in response.content.decode()
+    assert Client.objects.get().phone != "+79160000555"

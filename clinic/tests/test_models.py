@@ -3,7 +3,8 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from clinic.models import Client, RecordCounter, parse_birth_date
+from clinic.lib.audit import record
+from clinic.models import AccessLog, Client, RecordCounter, parse_birth_date
 from clinic.tests.factories import ClientFactory
 
 
@@ -40,3 +41,18 @@ def test_record_numbers_are_taken_in_blocks_without_gaps_or_repeats():
 )
 def test_birth_dates_typed_in_a_search_box(text, expected):
     assert parse_birth_date(text) == expected
+
+
+def test_a_person_is_named_by_their_full_name_else_their_username(django_user_model):
+    named = django_user_model(username="mvolkova", first_name="Marina", last_name="Volkova")
+    assert str(named) == "Marina Volkova"
+    assert str(django_user_model(username="front-desk")) == "front-desk"
+
+
+@pytest.mark.django_db
+def test_the_access_log_refuses_a_view_nobody_registered(rf, reception):
+    request = rf.get("/")
+    request.user = reception
+    with pytest.raises(LookupError, match="not a registered access-log view"):
+        record(request, None, "peeked", allowed=True)
+    assert not AccessLog.objects.exists()

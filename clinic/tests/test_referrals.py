@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from clinic.lib.scans import MAX_SCAN_BYTES
 from clinic.models import ReferralNote
-from clinic.tests.factories import ReferralNoteFactory
+from clinic.tests.factories import ClientFactory, ReferralNoteFactory
 
 TODAY = timezone.localdate()
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF"
@@ -267,3 +267,23 @@ def test_a_scan_missing_from_storage_is_a_404_not_a_crash(client, reception, sca
     client.force_login(reception)
     url = reverse("clinic:referral_scan", args=[scanned_note.client_id, scanned_note.pk])
     assert client.get(url).status_code == 404
+
+
+def test_the_back_office_files_no_note_for_an_archived_client(admin_client_, client_record):
+    client_record.archive()
+    response = admin_client_.post(
+        reverse("admin:clinic_referralnote_add"), {**note_data(), "client": client_record.pk}
+    )
+    assert response.status_code == 200
+    assert "is archived; restore it to add or change anything" in response.content.decode()
+    assert not ReferralNote.objects.exists()
+
+
+def test_the_back_office_files_a_note_through_the_same_service(admin_client_, clinic_admin):
+    person = ClientFactory()
+    response = admin_client_.post(
+        reverse("admin:clinic_referralnote_add"), {**note_data(), "client": person.pk}
+    )
+    assert response.status_code == 302
+    note = ReferralNote.objects.get()
+    assert (note.recorded_by, note.history.get().history_user) == (clinic_admin, clinic_admin)

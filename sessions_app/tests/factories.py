@@ -4,10 +4,8 @@ from django.utils import timezone
 
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory, UserFactory
 from screening.tests.factories import screen
-from sessions_app.models import PlanTemplate, Session, SessionStep
+from sessions_app.models import STEP_FIELDS, PlanTemplate, Session, SessionStep
 from sessions_app.services import log_session, plan_course
-
-STEP_FIELDS = ("stage", "technique", "zone", "repetitions", "intensity")
 
 
 def treatable_client(days=40, **client_fields):
@@ -52,10 +50,7 @@ def course_for(client, *, by=None, template=None, start_days_ago=30, planned=10,
 
 def plan_steps(course):
     """The course's plan as the steps of a session (what the form is prefilled with)."""
-    return [
-        {name: getattr(step, name) for name in STEP_FIELDS}
-        for step in course.steps.select_related("technique", "zone")
-    ]
+    return [step.fields() for step in course.steps.select_related("technique", "zone")]
 
 
 def log(course, *, days_ago=1, performed_at=None, by=None, steps=None, **fields):

@@ -8,7 +8,14 @@ from django.urls import reverse
 
 from clinic.tests.factories import UserFactory
 from sessions_app.models import Session
-from sessions_app.services import add_addendum, revise_session, sign_session, void_session
+from sessions_app.services import (
+    add_addendum,
+    replan_course,
+    revise_session,
+    schedule_sessions,
+    sign_session,
+    void_session,
+)
 from sessions_app.tests.factories import course_for, log, plan_steps, treatable_client
 from sessions_app.tests.test_pages import session_data
 
@@ -212,3 +219,52 @@ def test_a_past_version_cannot_be_restored_in_the_back_office(
     assert client.post(url, {"pain_before": "0", "pain_after": "10"}).status_code == 403
     signed.refresh_from_db()
     assert signed.is_signed and signed.pain_before == 6
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda session, by: sign_session(session=session, by=by),
+        lambda session, by: void_session(session=session, by=by, reason="Entered twice."),
+        lambda session, by: revise_session(
+            session=session,
+            by=by,
+            steps=plan_steps(session.course),
+            performed_at=session.performed_at,
+            pain_before=5,
+            pain_after=3,
+            tolerance="well",
+        ),
+        lambda session, by: replan_course(
+            course=session.course, steps=plan_steps(session.course), by=by
+        ),
+        lambda session, by: schedule_sessions(course=session.course),
+    ],
+    ids=["sign", "void", "revise", "replan", "schedule"],
+)
+def test_nothing_of_an_archived_clients_records_changes(draft, therapist, change):
+    draft.course.client.archive()
+    with pytest.raises(ValidationError) as refused:
+        change(draft, therapist)
+    assert refused.value.code == "client_archived"
+    draft.refresh_from_db()
+    assert draft.is_draft and draft.pain_before == 6
+
+
+def test_a_signed_session_of_an_archived_client_takes_no_addendum(draft, therapist):
+    signed = sign_session(session=draft, by=therapist)
+    signed.course.client.archive()
+    with pytest.raises(ValidationError, match="is archived"):
+        add_addendum(session=signed, by=therapist, text="Later note.")
+    assert not signed.addenda.exists()
+
+
+def test_an_archived_clients_session_pages_send_back_to_the_client(client, draft, therapist):
+    draft.course.client.archive()
+    client.force_login(therapist)
+    url = reverse("sessions_app:session_sign", args=[draft.course.client_id, draft.pk])
+    response = client.post(url, follow=True)
+    assert response.redirect_chain[-1][0] == draft.course.client.get_absolute_url()
+    assert "is archived; restore it to add or change anything" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.is_draft

@@ -6,9 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from sessions_app.models import Course, Intensity, PlannedSession, Session, Zone
+from sessions_app.models import STEP_FIELDS, Course, Intensity, PlannedSession, Session, Zone
 from sessions_app.tests.factories import (
-    STEP_FIELDS,
     course_for,
     log,
     standard_template,
