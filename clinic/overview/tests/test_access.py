@@ -5,6 +5,7 @@ entry of its own): a new URL without an entry fails `test_every_url_is_in_the_ma
 """
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -414,3 +415,11 @@ def test_archive_and_restore_refuse_get(client, reception, client_record):
     client.force_login(reception)
     assert client.get(reverse("clinic:client_archive", args=[client_record.pk])).status_code == 405
     assert client.get(reverse("clinic:client_restore", args=[client_record.pk])).status_code == 405
+
+
+def test_a_group_that_is_not_a_role_gives_no_role(client, no_role, client_record):
+    no_role.groups.add(Group.objects.create(name="Volunteers"))
+    client.force_login(no_role)
+    response = client.get(client_record.get_absolute_url())
+    assert response.status_code == 403
+    assert "no role yet" in response.content.decode()
