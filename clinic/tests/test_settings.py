@@ -43,11 +43,6 @@ def test_production_start_stops_when_a_required_setting_is_missing(missing):
     assert f"{missing} must be set when DJANGO_DEBUG=0" in result.stderr
 
 
-def test_the_deploy_check_passes_with_production_settings():
-    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
-    assert result.returncode == 0, result.stderr
-
-
 def test_a_typo_in_debug_is_an_error_not_a_silent_default():
     result = manage("check", DJANGO_DEBUG="maybe")
     assert result.returncode != 0
