@@ -197,7 +197,8 @@ admin.site.unregister(Group)
 @admin.register(Group)
 class RoleAdmin(GroupAdmin):
     """What the three roles may do is clinic.roles' table, applied after every migrate; here
-    it is read. Other groups a clinic makes stay editable."""
+    it is read, even by a superuser. Clinic admins only read groups (a group they could edit
+    would give them any permission); a superuser may keep other groups of the clinic's own."""
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.name in roles.ALL:

@@ -23,14 +23,10 @@ def therapists():
     )
 
 
-class TherapistChoiceField(forms.ModelChoiceField):
-    """A therapist, named as everywhere else (clinic.models.User)."""
-
-
 class ClientForm(VersionedForm, forms.ModelForm):
     # Longer than the stored number: spaces, dashes and brackets are typed, then dropped.
     phone = forms.CharField(max_length=30, help_text="With country code, e.g. +7 916 123-45-67.")
-    primary_therapist = TherapistChoiceField(queryset=therapists(), required=False)
+    primary_therapist = forms.ModelChoiceField(queryset=therapists(), required=False)
 
     class Meta:
         model = Client
@@ -91,6 +87,8 @@ class ClientForm(VersionedForm, forms.ModelForm):
         return normalise_phone(self.cleaned_data["phone"])
 
     def clean(self):
+        if self.instance.pk:
+            self.instance.ensure_active()  # the back office; the staff page refuses earlier
         cleaned = super().clean()
         first, last, born = (cleaned.get(f) for f in ("first_name", "last_name", "date_of_birth"))
         if first and last and born:

@@ -272,8 +272,10 @@ class Client(Versioned):
         return self.archived_at is not None
 
     def ensure_active(self):
-        """The one guard before anything of this client's records is added or changed, on
-        every page, service and back-office form: an archived record is restored first."""
+        """The one guard before anything of this client's records is added or changed: every
+        service, every page that changes records (clinic.lib.access.client_for) and the
+        back office's forms of the client's records call it. An archived record is restored
+        first."""
         if self.is_archived:
             raise ArchivedClientError(self)
 
@@ -314,10 +316,12 @@ class ArchivedClientError(ValidationError):
     """Raised by Client.ensure_active. Pages answer it by sending the person back to the
     client's page with the message (clinic.middleware); forms show it as their error."""
 
+    CODE = "client_archived"
+
     def __init__(self, client):
         super().__init__(
             "The record of %(name)s is archived; restore it to add or change anything.",
-            code="client_archived",
+            code=self.CODE,
             params={"name": client.full_name},
         )
         self.client = client

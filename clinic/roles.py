@@ -56,7 +56,8 @@ PERMISSIONS = {
         *grants("clinic", "view add change archive", "client"),
         *grants("clinic", "view add change", "referralnote", "condition", "user"),
         *grants("clinic", "view", "historicalclient", "historicalreferralnote", "accesslog"),
-        *grants("auth", "view change", "group"),
+        # Roles are given to users; what a group may do is this table, not the back office.
+        *grants("auth", "view", "group"),
         *grants("screening", "view add change", "screening", "contraindication"),
         *grants("screening", "view change", "answer"),
         *grants(

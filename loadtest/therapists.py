@@ -37,7 +37,7 @@ from django.utils import timezone  # noqa: E402
 
 from clinic import roles  # noqa: E402
 from clinic.models import Client, ReferralNote  # noqa: E402
-from clinic.services import register_client  # noqa: E402
+from clinic.services import file_referral, register_client  # noqa: E402
 from screening.models import Answer, Contraindication  # noqa: E402
 from screening.services import record_screening  # noqa: E402
 from sessions_app.models import Course, PlanTemplate, Session  # noqa: E402
@@ -81,9 +81,8 @@ def prepare(count):
             stage=ReferralNote.Stage.CHRONIC,
             decision=ReferralNote.Decision.CLEARED,
             valid_until=today + datetime.timedelta(days=60),
-            recorded_by=user,
         )
-        referral.save()
+        file_referral(note=referral, by=user)
         record_screening(
             client=client,
             by=user,

@@ -42,6 +42,10 @@ class ScreeningAdminForm(VersionedForm, forms.ModelForm):
         model = Screening
         fields = ["screened_on", "systolic", "diastolic", "notes"]
 
+    def clean(self):
+        self.instance.client.ensure_active()
+        return super().clean()
+
 
 @admin.register(Contraindication)
 class ContraindicationAdmin(HistoryAdmin):

@@ -22,7 +22,7 @@ class Code(StrEnum):
     them (data-code), the start page picks those that call for someone to act, and a refused
     session carries them as its errors' codes."""
 
-    CLIENT_ARCHIVED = "client_archived"
+    CLIENT_ARCHIVED = ArchivedClientError.CODE
     NO_SCREENING = "no_screening"
     SCREENING_EXPIRED = "screening_expired"
     CONTRAINDICATION_PRESENT = "contraindication_present"
@@ -79,7 +79,12 @@ def eligibility(client, on=None, *, evidence=None):
     screening, referral = evidence if evidence is not None else latest_evidence(client, on)
     result = Eligibility(on=on, referral=referral, screening=screening)
     if client.is_archived:
-        result.reasons.append(Reason(Code.CLIENT_ARCHIVED, ArchivedClientError(client).messages[0]))
+        result.reasons.append(
+            Reason(
+                Code.CLIENT_ARCHIVED,
+                f"The record of {client.full_name} is archived; restore it before treatment.",
+            )
+        )
     judge_screening(result, screening, on)
     judge_referral(result, referral, on)
     return result

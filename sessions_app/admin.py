@@ -24,6 +24,10 @@ class CourseAdminForm(VersionedForm, forms.ModelForm):
         model = Course
         fields = ["goal", "planned_sessions", "frequency_days", "status"]
 
+    def clean(self):
+        self.instance.client.ensure_active()
+        return super().clean()
+
 
 class CatalogueAdmin(HistoryAdmin):
     """Techniques and zones are retired, never deleted: plans and sessions refer to them."""
@@ -208,7 +212,7 @@ class SessionAdmin(HistoryAdmin):
 
     @admin.display(description="state")
     def state(self, session):
-        return session.state.label
+        return session.state.label.lower()
 
     def has_add_permission(self, request):
         return False

@@ -3,7 +3,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
-from clinic.forms import TherapistChoiceField, therapists
+from clinic.forms import therapists
 from clinic.lib.versions import VersionedForm
 from sessions_app.models import (
     STAGE_SECONDS,
@@ -23,7 +23,7 @@ def date_input():
 
 
 class CourseForm(forms.ModelForm):
-    therapist = TherapistChoiceField(queryset=therapists())
+    therapist = forms.ModelChoiceField(queryset=therapists())
 
     class Meta:
         model = Course

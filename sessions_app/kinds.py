@@ -92,6 +92,7 @@ class SessionKind(RecordKind):
         permission="sessions_app.view_session",
         header=session_csv.HEADER,
         rows=client_sessions_rows,
+        access_log=("csv", "Sessions CSV"),
     )
 
     def load(self, client, history):

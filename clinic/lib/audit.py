@@ -15,7 +15,8 @@ from clinic.models import AccessLog, Client
 def audited(view_name):
     """Log each request of the decorated view: allowed when it answers 200, refused when the
     user's role does not allow it. The view takes the client's id as `pk`, or none for a
-    clinic-wide export."""
+    clinic-wide export. `view_name` is the registered code, or a function of the view's
+    keyword arguments that gives it (one view serving several exports)."""
 
     def decorator(view):
         @functools.wraps(view)
@@ -24,11 +25,16 @@ def audited(view_name):
             try:
                 response = view(request, *args, **kwargs)
             except PermissionDenied:
-                record(request, pk, view_name, allowed=False)
+                record(request, pk, code_of(kwargs), allowed=False)
                 raise
             if response.status_code == 200:
-                record(request, pk, view_name, allowed=True)
+                record(request, pk, code_of(kwargs), allowed=True)
             return response
+
+        def code_of(kwargs):
+            # Asked only once the view has answered: a view that does not exist (a 404) is
+            # not logged, and needs no code.
+            return view_name(**kwargs) if callable(view_name) else view_name
 
         return logged
 

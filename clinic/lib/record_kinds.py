@@ -2,14 +2,15 @@
 apps that keep records and the read side (clinic.overview) that shows them.
 
 The read side builds the client's timeline, print view, CSV and FHIR exports, and the access
-log's vocabulary from the kinds registered here; it never names a kind itself. An app adds a
+log's vocabulary from the kinds registered here; it names no kind to do so (it draws its
+pain chart and body map from the sessions, which it knows as the layer above them). An app adds a
 kind by subclassing `RecordKind` and registering an instance from its AppConfig.ready():
 
     class ScreeningKind(RecordKind):
         code = "screening"                       # the timeline's filter value
         label = "Screenings"                     # the filter's name
         permission = "screening.view_screening"  # who sees this kind at all
-        template = "screening/_history_entry.html"
+        template = "screening/_timeline_screening.html"
         access_log_views = {"screening": "Screening"}
 
         def load(self, client, history):
@@ -34,7 +35,16 @@ from typing import Any
 from clinic.lib.days import start_of
 from clinic.models import AccessLog
 
-__all__ = ["CsvExport", "Entry", "RecordKind", "register", "registered", "start_of", "unregister"]
+__all__ = [
+    "CsvExport",
+    "Entry",
+    "RecordKind",
+    "csv_export",
+    "register",
+    "registered",
+    "start_of",
+    "unregister",
+]
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,7 @@ class CsvExport:
     permission: str  # who may download it
     header: list
     rows: Callable[[Any], Iterable[list]]  # client -> rows, in a fixed number of queries
+    access_log: tuple  # (code, label) of its downloads in the access log: ("csv", "Sessions CSV")
 
 
 @dataclass
@@ -105,16 +116,25 @@ def register(kind):
     if kind.code in _kinds:
         raise ValueError(f"A record kind {kind.code!r} is registered already.")
     _kinds[kind.code] = kind
-    AccessLog.register_views(kind.access_log_views)
+    AccessLog.register_views(views_of(kind))
     return kind
 
 
 def unregister(code):
     """Take a kind out again (for tests that register a kind of their own)."""
     kind = _kinds.pop(code)
-    AccessLog.unregister_views(kind.access_log_views)
+    AccessLog.unregister_views(views_of(kind))
 
 
 def registered():
     """Every registered kind, in the order of registration."""
     return list(_kinds.values())
+
+
+def csv_export(name):
+    """The CSV export called `name` (its file name), or None."""
+    return next((kind.csv for kind in _kinds.values() if kind.csv and kind.csv.name == name), None)
+
+
+def views_of(kind):
+    return dict([*kind.access_log_views.items(), *([kind.csv.access_log] if kind.csv else [])])

@@ -19,7 +19,7 @@
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.shortcuts import render
 
 CONFLICT = "edit_conflict"
@@ -69,7 +69,9 @@ def save_unless_conflict(request, form, save=None):
     nothing is saved. None means: saved, or the form carries its errors to show again."""
     if form.is_valid():
         try:
-            (save or type(form).save)(form)
+            # The record and its many-to-many rows (a client's conditions) together, or neither.
+            with transaction.atomic():
+                (save or type(form).save)(form)
             return None
         except EditConflict as conflict:
             return conflict_page(request, conflict.saved, form)

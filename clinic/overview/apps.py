@@ -17,7 +17,6 @@ class OverviewConfig(AppConfig):
             {
                 "client_page": "Client's page",
                 "print": "Printable record",
-                "csv": "CSV export",
                 "fhir": "FHIR export",
                 "clinic_csv": "Clinic-wide sessions CSV",
             }

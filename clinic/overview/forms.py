@@ -7,7 +7,7 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
 
-from clinic.forms import TherapistChoiceField, therapists
+from clinic.forms import therapists
 from clinic.lib.days import day_bounds
 from clinic.models import Condition
 
@@ -36,7 +36,7 @@ class ClientFilterForm(forms.Form):
         help_text="Name, record number, phone or date of birth (YYYY-MM-DD or DD.MM.YYYY).",
     )
     status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
-    therapist = TherapistChoiceField(queryset=therapists(), required=False, empty_label="Any")
+    therapist = forms.ModelChoiceField(queryset=therapists(), required=False, empty_label="Any")
     condition = forms.ModelChoiceField(
         queryset=Condition.objects.all(), required=False, empty_label="Any"
     )

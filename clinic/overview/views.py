@@ -19,7 +19,7 @@ from clinic.lib import second_factor
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited, record_each
 from clinic.lib.change_log import change_log, versions_of
-from clinic.lib.record_kinds import registered
+from clinic.lib.record_kinds import csv_export, registered
 from clinic.models import Client
 from clinic.overview.forms import ClientFilterForm, SessionRangeForm
 from clinic.overview.lib import start_page
@@ -154,12 +154,11 @@ def client_print(request, pk):
 
 
 @never_cache
-@audited("csv")
+@audited(lambda pk, name: csv_export(name).access_log[0])
 def client_csv(request, pk, name):
     """A CSV of the client's records of one kind (RecordKind.csv), e.g. sessions.csv."""
-    export = next((kind.csv for kind in registered() if kind.csv and kind.csv.name == name), None)
+    export = csv_export(name)
     if export is None:
-        client_for(request, pk)  # a 403 before a 404 for someone without a role
         raise Http404("There is no such export.")
     client = client_for(request, pk, export.permission)
     return csv_response(export.header, export.rows(client), f"{client.record_number}-{name}.csv")

@@ -2,6 +2,8 @@ import datetime
 
 import pytest
 from django.contrib.auth.models import Group
+from django.db import OperationalError
+from django.forms.models import BaseModelForm
 from django.urls import reverse
 from django.utils import timezone
 
@@ -199,3 +201,21 @@ def test_editing_keeps_a_primary_therapist_who_has_since_left(
     client_record.refresh_from_db()
     assert client_record.phone == "+79160000009"
     assert client_record.primary_therapist == therapist
+
+
+def test_an_edit_whose_conditions_fail_to_save_stores_nothing(
+    client, reception, client_record, monkeypatch
+):
+    def fail(self):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(BaseModelForm, "_save_m2m", fail)
+    client.raise_request_exception = False
+    client.force_login(reception)
+    url = reverse("clinic:client_edit", args=[client_record.pk])
+
+    response = client.post(url, as_form_data(client_record, last_name="Petrova-Orlova"))
+
+    assert response.status_code == 503
+    client_record.refresh_from_db()
+    assert client_record.last_name == "Petrova"

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from clinic.lib.scans import MAX_SCAN_BYTES
 from clinic.models import ReferralNote
+from clinic.services import file_referral
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory
 
 TODAY = timezone.localdate()
@@ -279,11 +280,19 @@ def test_the_back_office_files_no_note_for_an_archived_client(admin_client_, cli
     assert not ReferralNote.objects.exists()
 
 
-def test_the_back_office_files_a_note_through_the_same_service(admin_client_, clinic_admin):
+def test_the_back_office_files_a_note_through_the_same_service(
+    admin_client_, clinic_admin, monkeypatch
+):
+    filed = []
+    monkeypatch.setattr(
+        "clinic.admin.file_referral",
+        lambda *, note, by: filed.append(file_referral(note=note, by=by)),
+    )
     person = ClientFactory()
     response = admin_client_.post(
         reverse("admin:clinic_referralnote_add"), {**note_data(), "client": person.pk}
     )
     assert response.status_code == 302
     note = ReferralNote.objects.get()
+    assert filed == [note]
     assert (note.recorded_by, note.history.get().history_user) == (clinic_admin, clinic_admin)

@@ -59,8 +59,19 @@ def test_a_permission_the_table_misnames_stops_the_migration(monkeypatch):
 def test_the_role_groups_cannot_be_edited_in_the_back_office(admin_client_):
     therapist = Group.objects.get(name=roles.THERAPIST)
     url = reverse("admin:auth_group_change", args=[therapist.pk])
-    admin_client_.post(url, {"name": "Therapist", "permissions": []})
+    admin_client_.post(url, {"name": "Therapists", "permissions": []})
+    therapist.refresh_from_db()
+    assert therapist.name == roles.THERAPIST
     assert granted(therapist) == set(roles.PERMISSIONS[roles.THERAPIST])
+
+
+@pytest.mark.django_db
+def test_a_clinic_admin_cannot_make_a_group_that_grants_more(admin_client_):
+    admin_client_.post(
+        reverse("admin:auth_group_add"),
+        {"name": "Helpers", "permissions": [Permission.objects.get(codename="delete_client").pk]},
+    )
+    assert not Group.objects.filter(name="Helpers").exists()
 
 
 def table_rows():

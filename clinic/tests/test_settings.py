@@ -1,4 +1,5 @@
-"""Production start-up: missing secrets stop it with a clear message; the deploy check passes.
+"""Production start-up: missing secrets stop it with a clear message (the deploy check itself
+runs with the front-end packages, in e2e/test_front_end.py).
 
 And the README's Configuration table names exactly the environment variables the settings read.
 """

@@ -287,3 +287,20 @@ def test_clinical_detail_pages_are_logged_too(client, therapist, name, view):
     record = session if view == "session" else course
     fetch(client, therapist, reverse(name, args=[course.client_id, record.pk]))
     assert AccessLog.objects.get().view == view
+
+
+def test_the_access_log_names_every_audited_view():
+    # The apps register their views (clinic.lib.record_kinds, OverviewConfig); the back office
+    # filters and labels the log with these names.
+    assert AccessLog.VIEWS == {
+        "client_page": "Client's page",
+        "print": "Printable record",
+        "csv": "Sessions CSV",
+        "fhir": "FHIR export",
+        "clinic_csv": "Clinic-wide sessions CSV",
+        "referral": "Referral note",
+        "scan": "Scan of a referral letter",
+        "screening": "Screening",
+        "course": "Course",
+        "session": "Session",
+    }

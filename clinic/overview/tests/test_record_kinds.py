@@ -48,6 +48,7 @@ class PhoneCallKind(record_kinds.RecordKind):
         permission="sessions_app.view_session",
         header=["call", "at", "summary"],
         rows=call_rows,
+        access_log=("phone_calls_csv", "Phone calls CSV"),
     )
 
     def load(self, client, history):
@@ -131,10 +132,17 @@ def test_a_registered_kind_follows_its_permission(client, reception, phone_calls
     assert client.get(url).status_code == 403
 
 
-def test_a_registered_kind_adds_its_views_to_the_access_log(admin_client_, phone_calls):
+def test_a_registered_kind_adds_its_views_to_the_access_log(
+    client, therapist, clinic_admin, phone_calls
+):
     assert AccessLog.VIEWS["phone_call"] == "Phone call"
-    page = admin_client_.get(reverse("admin:clinic_accesslog_changelist")).content.decode()
-    assert "?view=phone_call" in page
+    client.force_login(therapist)
+    client.get(reverse("overview:client_csv", args=[phone_calls.pk, "phone-calls"]))
+    download = AccessLog.objects.get(view="phone_calls_csv")
+    assert (download.user, download.client, download.allowed) == (therapist, phone_calls, True)
+    client.force_login(clinic_admin)
+    page = client.get(reverse("admin:clinic_accesslog_changelist")).content.decode()
+    assert "?view=phone_call" in page and "Phone calls CSV" in page
 
 
 def test_an_unregistered_kind_leaves_no_trace(client, therapist, client_record):
