@@ -5,6 +5,8 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import roles
 from clinic.forms import ClientForm, ReferralNoteForm
@@ -175,7 +177,9 @@ class ReferralNoteAdmin(HistoryAdmin):
 
 @admin.register(User)
 class ClinicUserAdmin(UserAdmin):
-    """Clinic admins manage accounts and roles, but cannot raise anyone above a clinic admin."""
+    """Clinic admins manage accounts and give roles, but cannot raise anyone above a clinic
+    admin, touch a superuser's account, or delete anyone: people who leave are deactivated,
+    so that every record they signed keeps its author."""
 
     list_display = ["username", "first_name", "last_name", "email", "is_active"]
 
@@ -185,10 +189,44 @@ class ClinicUserAdmin(UserAdmin):
             fields += ["is_superuser", "is_staff", "user_permissions"]
         return fields
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            # A role, never a group a superuser made with other permissions.
+            kwargs["queryset"] = Group.objects.filter(name__in=roles.ALL)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:
             return False
         return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+admin.site.unregister(TOTPDevice)
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(TOTPDeviceAdmin):
+    """Authenticator secrets are a superuser's business: a clinic admin who could read them
+    could pass anyone's second factor (their secrets stay hidden even then:
+    OTP_ADMIN_HIDE_SENSITIVE_DATA). Clinic admins renew their own on the Two-factor page."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 admin.site.unregister(Group)

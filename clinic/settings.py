@@ -172,6 +172,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "clinic.lib.lockout.username"
 AXES_IPWARE_PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0) or None
 if AXES_IPWARE_PROXY_COUNT:
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
@@ -218,6 +219,9 @@ STORAGES = {
 # Uploaded scans are medical data: kept outside the static files, never given a public URL,
 # and served only by a view that checks the user's role.
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT") or BASE_DIR / "media")
+# Readable by the app's own system user only.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Change history is read in the back office, never restored (see clinic.lib.admin).
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -264,6 +268,8 @@ LOGGING = {
 # Two-factor sign-in (TOTP) guards the back office; on wherever DEBUG is off, unless turned off.
 CLINIC_ADMIN_2FA = env_bool("CLINIC_ADMIN_2FA", not DEBUG)
 OTP_TOTP_ISSUER = "Clinic records"
+# Nobody reads an authenticator's secret or QR code in the back office, a superuser included.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # The clinic's own settings.
 CLINIC_CLIENT_PAGE_SIZE = 25
