@@ -50,7 +50,7 @@ class ScreeningAdminForm(VersionedForm, forms.ModelForm):
 @admin.register(Contraindication)
 class ContraindicationAdmin(HistoryAdmin):
     list_display = ["name", "code", "position", "is_active"]
-    list_editable = ["position", "is_active"]
+    list_editable = ["position"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
 
@@ -62,7 +62,16 @@ class ContraindicationAdmin(HistoryAdmin):
         # Once answered, the name stays too, so old screenings read as they were asked.
         if obj is None:
             return []
+        if obj.is_core:
+            return ["code", "name", "is_active", "why_fixed"]
         return ["code", "name"] if obj.answers.exists() else ["code"]
+
+    @admin.display(description="why it is fixed")
+    def why_fixed(self, item):
+        return (
+            "One of the ten contraindications of the clinic's rules: every screening asks it, "
+            "so it is never retired or renamed. Items the clinic adds can be retired."
+        )
 
     def has_delete_permission(self, request, obj=None):
         # Retire an item instead: old screenings keep their answers to it.
@@ -118,6 +127,7 @@ class ScreeningAdmin(HistoryAdmin):
             return "Clear"
         found = [item.name for item in outcome.present]
         found += [f"{item.name} (unknown)" for item in outcome.unknown]
+        found += [f"{item.name} (not asked)" for item in outcome.not_asked]
         return "Contraindicated: " + ", ".join(found)
 
     def has_add_permission(self, request):

@@ -15,9 +15,26 @@ SYSTOLIC_RANGE = (60, 280)
 DIASTOLIC_RANGE = (30, 180)
 
 
+# The ten contraindications of domain.md: always asked, never retired or renamed. A clinic adds
+# items of its own, and retires only those.
+CORE_CONTRAINDICATIONS = (
+    "purulent",
+    "infection",
+    "coagulation",
+    "hypertension",
+    "tuberculosis",
+    "acute_inflammation",
+    "injury_bleeding",
+    "osteomyelitis",
+    "tumour",
+    "mental_disorder",
+)
+
+
 class ContraindicationQuerySet(models.QuerySet):
     def active(self):
-        return self.filter(is_active=True)
+        """The items every screening asks: the ten, and those the clinic added and keeps."""
+        return self.filter(Q(is_active=True) | Q(code__in=CORE_CONTRAINDICATIONS))
 
     def hypertension(self):
         return self.get(code=Contraindication.HYPERTENSION)
@@ -44,17 +61,40 @@ class Contraindication(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_active=True) | ~Q(code__in=CORE_CONTRAINDICATIONS),
+                name="screening_contraindication_ten_always_asked",
+                violation_error_message="The ten contraindications are always asked.",
+            ),
+        ]
 
     def __str__(self):
         return self.name
 
+    @property
+    def is_core(self):
+        return self.code in CORE_CONTRAINDICATIONS
+
     def clean(self):
-        if self.code == self.HYPERTENSION and not self.is_active:
+        if not self.is_core:
+            return
+        if not self.is_active:
             raise ValidationError(
                 {
                     "is_active": ValidationError(
-                        "Hypertension cannot be retired: the blood-pressure rule answers it.",
-                        code="hypertension_required",
+                        "%(name)s is one of the ten contraindications every screening asks; "
+                        "it cannot be retired.",
+                        code="core_retired",
+                        params={"name": self.name},
+                    )
+                }
+            )
+        if self.pk and self.name != type(self).objects.get(pk=self.pk).name:
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        "The ten contraindications keep their names.", code="core_renamed"
                     )
                 }
             )
@@ -79,12 +119,14 @@ class Outcome:
 
     present: list = field(default_factory=list)
     unknown: list = field(default_factory=list)
+    # Any of the ten the screening has no answer to (it cannot clear the client).
+    not_asked: list = field(default_factory=list)
     # True when the blood pressure alone made hypertension present.
     hypertension_by_pressure: bool = False
 
     @property
     def is_clear(self):
-        return not self.present and not self.unknown
+        return not self.present and not self.unknown and not self.not_asked
 
 
 class Screening(Versioned):
@@ -200,6 +242,14 @@ class Screening(Versioned):
             # The reading decides even when the item was not on the form.
             outcome.present.append(Contraindication.objects.hypertension())
             outcome.hypertension_by_pressure = True
+        answered = {answer.contraindication.code for answer in self.answers.all()}
+        missing = set(CORE_CONTRAINDICATIONS) - answered
+        if high:
+            missing.discard(Contraindication.HYPERTENSION)  # present, by the reading
+        if missing:
+            # Only a screening stored past the form (or before an item joined the ten) lacks
+            # one; it is read here, so a full screening costs no query.
+            outcome.not_asked = list(Contraindication.objects.filter(code__in=missing))
         return outcome
 
 

@@ -27,6 +27,7 @@ class Code(StrEnum):
     SCREENING_EXPIRED = "screening_expired"
     CONTRAINDICATION_PRESENT = "contraindication_present"
     CONTRAINDICATION_UNKNOWN = "contraindication_unknown"
+    CONTRAINDICATION_NOT_ASKED = "contraindication_not_asked"
     SCREENING_DUE = "screening_due"
     NO_REFERRAL = "no_referral"
     REFERRAL_NOT_CLEARED = "referral_not_cleared"
@@ -167,6 +168,13 @@ def judge_screening(result, screening, on):
                 Code.CONTRAINDICATION_UNKNOWN,
                 f"{of} could not rule out {in_sentence(item.name)} (answered unknown): "
                 "find out and screen again.",
+            )
+        )
+    for item in outcome.not_asked:
+        result.reasons.append(
+            Reason(
+                Code.CONTRAINDICATION_NOT_ASKED,
+                f"{of} did not ask about {in_sentence(item.name)}: screen the client again.",
             )
         )
     days_left = (screening.valid_until - on).days

@@ -64,13 +64,44 @@ class CatalogueAdmin(HistoryAdmin):
 
 @admin.register(Technique)
 class TechniqueAdmin(CatalogueAdmin):
-    list_display = ["name", "category", "is_relaxing", "opens_session", "position", "is_active"]
+    list_display = ["name", "category", "is_relaxing", "opens", "position", "is_active"]
     list_filter = ["category", "is_relaxing", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["code", "is_relaxing", "why_fixed"]
+
+    @admin.display(boolean=True, description="may open a session")
+    def opens(self, technique):
+        return technique.opens_session
+
+    @admin.display(description="why “relaxing” is fixed")
+    def why_fixed(self, technique):
+        return (
+            "Which techniques open and close a session is a rule of the clinic's technique: "
+            "only the gluteal stretch and stroking open one; stroking, shaking and the relaxing "
+            "techniques the clinic adds close it; kneading, rubbing, vibration, push-ups and "
+            "fist-crest stretching never do. Whether a new technique relaxes is said when it "
+            "is added."
+        )
 
 
 @admin.register(Zone)
 class ZoneAdmin(CatalogueAdmin):
     list_display = ["name", "max_intensity", "position", "is_active"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_light_only:
+            return ["code", "max_intensity", "why_fixed"]
+        return super().get_readonly_fields(request, obj)
+
+    @admin.display(description="why the depth is fixed")
+    def why_fixed(self, zone):
+        return (
+            "No intense work over the kidney area, only light work over the projection of the "
+            "heart: a rule of the clinic's technique, not a setting."
+        )
 
 
 class TemplateStepFormSet(BaseInlineFormSet):

@@ -51,6 +51,15 @@ class CatalogueQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
+# What no setting may weaken (domain.md): which techniques open and close a session, and which
+# zones allow light work only, are rules of the code, kept by database constraints too. A
+# clinic adds techniques (relaxing or not, said once, when it adds them) and zones of its own.
+OPENING_TECHNIQUES = ("gluteal_stretch", "stroking")
+RELAXING_TECHNIQUES = ("stroking", "shaking")
+NEVER_RELAXING_TECHNIQUES = ("kneading", "rubbing", "vibration", "push_ups", "fist_crest_stretch")
+LIGHT_ONLY_ZONES = ("kidney_area", "heart_projection")
+
+
 class Technique(models.Model):
     """A massage movement: the four basic ones, the lumbar moves, and those of cupping and
     acupressure. Clinic admins describe, add and retire them."""
@@ -66,12 +75,10 @@ class Technique(models.Model):
     category = models.CharField(max_length=10, choices=Category.choices)
     description = models.TextField(blank=True)
     is_relaxing = models.BooleanField(
-        "relaxing", default=False, help_text="May close a session (final stage)."
-    )
-    opens_session = models.BooleanField(
-        "may open a session",
+        "relaxing",
         default=False,
-        help_text="May be the first step of the introductory stage.",
+        help_text="May close a session (final stage). Said when the technique is added, and "
+        "fixed from then on.",
     )
     position = models.PositiveSmallIntegerField(default=0)
     is_active = models.BooleanField("in use", default=True)
@@ -81,9 +88,40 @@ class Technique(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_relaxing=True) | ~Q(code__in=RELAXING_TECHNIQUES),
+                name="sessions_app_technique_stroking_shaking_relax",
+                violation_error_message="Stroking and shaking are always relaxing.",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_relaxing=False) | ~Q(code__in=NEVER_RELAXING_TECHNIQUES),
+                name="sessions_app_technique_never_relaxing",
+                violation_error_message=(
+                    "Kneading, rubbing, vibration, push-ups and fist-crest stretching are "
+                    "never relaxing."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.pk and self.is_relaxing != type(self).objects.get(pk=self.pk).is_relaxing:
+            raise ValidationError(
+                {
+                    "is_relaxing": ValidationError(
+                        "Whether a technique relaxes is fixed once it is added.",
+                        code="relaxing_fixed",
+                    )
+                }
+            )
+
+    @property
+    def opens_session(self):
+        """Only the gluteal stretch and stroking open a session: a rule, not data."""
+        return self.code in OPENING_TECHNIQUES
 
 
 class Zone(models.Model):
@@ -102,9 +140,27 @@ class Zone(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_intensity=Intensity.LIGHT) | ~Q(code__in=LIGHT_ONLY_ZONES),
+                name="sessions_app_zone_kidney_heart_light",
+                violation_error_message=(
+                    "The kidney area and the heart projection allow light work only."
+                ),
+            ),
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_light_only(self):
+        return self.code in LIGHT_ONLY_ZONES
+
+    @property
+    def deepest(self):
+        """The deepest work the zone allows; the light-only zones by the code's own rule."""
+        return Intensity.LIGHT if self.is_light_only else self.max_intensity
 
 
 # What every step says, planned or performed, and what a plan hands on to a session.

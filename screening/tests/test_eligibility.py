@@ -256,3 +256,12 @@ def test_the_page_wide_answer_is_the_same_as_the_single_one(django_assert_num_qu
         alone = eligibility(client, DAY)
         assert together[client.pk].reasons == alone.reasons
         assert together[client.pk].warnings == alone.warnings
+
+
+def test_a_screening_missing_one_of_the_ten_is_a_reason(person):
+    refer(person)
+    screening = screened(person, on=-1)
+    screening.answers.filter(contraindication__code="tumour").delete()
+    result = eligibility(person, DAY)
+    assert codes(result) == ["contraindication_not_asked"]
+    assert "did not ask about tumours" in result.reasons[0].message

@@ -1,10 +1,11 @@
 import datetime
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from screening.models import Answer, Contraindication, Screening
+from screening.models import CORE_CONTRAINDICATIONS, Answer, Contraindication, Screening
 from screening.tests.factories import screen
 
 
@@ -146,15 +147,16 @@ def test_a_new_catalogue_item_appears_on_new_forms_and_not_on_old_screenings(
 def test_retiring_an_item_keeps_old_screenings_as_they_were(
     client, therapist, client_record, screening_url
 ):
-    old = screen(client_record, found=["mental_disorder"])
-    Contraindication.objects.filter(code="mental_disorder").update(is_active=False)
+    Contraindication.objects.create(code="fever", name="Fever", position=200)
+    old = screen(client_record, found=["fever"])
+    Contraindication.objects.filter(code="fever").update(is_active=False)
     client.force_login(therapist)
 
-    assert "Mental disorders" not in client.get(screening_url).content.decode()
+    assert "Fever" not in client.get(screening_url).content.decode()
     assert [i.code for i in Screening.objects.with_answers().get(pk=old.pk).outcome().present] == [
-        "mental_disorder"
+        "fever"
     ]
-    assert "Mental disorders" in client.get(old.get_absolute_url()).content.decode()
+    assert "Fever" in client.get(old.get_absolute_url()).content.decode()
 
 
 def test_an_archived_client_cannot_be_screened(client, therapist, client_record, screening_url):
@@ -171,25 +173,49 @@ def test_a_screening_holds_for_the_clinic_setting(client_record, settings):
     assert screening.valid_until == timezone.localdate() + datetime.timedelta(days=6)
 
 
-def test_high_blood_pressure_counts_even_if_the_hypertension_item_was_retired(client_record):
-    # The admin refuses to retire it (below); this guards against a change made elsewhere.
-    Contraindication.objects.filter(code="hypertension").update(is_active=False)
-    outcome = screen(client_record, pressure=(200, 120)).outcome()
+def test_high_blood_pressure_counts_even_without_a_hypertension_answer(client_record):
+    # Only a screening stored past the form lacks the answer; the reading decides anyway.
+    screening = screen(client_record, pressure=(200, 120))
+    screening.answers.filter(contraindication__code="hypertension").delete()
+    outcome = Screening.objects.with_answers().get(pk=screening.pk).outcome()
     assert [i.code for i in outcome.present] == ["hypertension"]
     assert outcome.hypertension_by_pressure
 
 
-def test_the_hypertension_item_cannot_be_retired(client, clinic_admin):
-    hypertension = item("hypertension")
+@pytest.mark.parametrize("code", CORE_CONTRAINDICATIONS)
+def test_none_of_the_ten_can_be_retired_in_the_back_office(client, clinic_admin, code):
+    ten = item(code)
     client.force_login(clinic_admin)
-    response = client.post(
-        reverse("admin:screening_contraindication_change", args=[hypertension.pk]),
-        {"name": hypertension.name, "position": hypertension.position},
+    url = reverse("admin:screening_contraindication_change", args=[ten.pk])
+    page = client.get(url).content.decode()
+    assert "One of the ten contraindications" in page  # says why the fields are fixed
+    client.post(url, {"name": "Something else", "position": ten.position})  # "in use" unticked
+    ten.refresh_from_db()
+    assert ten.is_active and ten.name == item(code).name != "Something else"
+
+
+def test_the_database_itself_keeps_the_ten_asked(db):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Contraindication.objects.filter(code="tumour").update(is_active=False)
+
+
+def test_an_item_the_clinic_added_can_be_retired(client, clinic_admin):
+    pregnancy = Contraindication.objects.create(code="pregnancy", name="Pregnancy", position=110)
+    client.force_login(clinic_admin)
+    client.post(
+        reverse("admin:screening_contraindication_change", args=[pregnancy.pk]),
+        {"name": "Pregnancy", "position": 110},
     )
-    assert response.status_code == 200
-    assert "cannot be retired" in response.content.decode()
-    hypertension.refresh_from_db()
-    assert hypertension.is_active
+    pregnancy.refresh_from_db()
+    assert not pregnancy.is_active
+
+
+def test_a_screening_that_did_not_ask_one_of_the_ten_clears_nobody(client_record):
+    screening = screen(client_record)
+    screening.answers.filter(contraindication__code="tumour").delete()  # stored past the form
+    outcome = Screening.objects.with_answers().get(pk=screening.pk).outcome()
+    assert not outcome.is_clear
+    assert [i.code for i in outcome.not_asked] == ["tumour"]
 
 
 def test_an_answered_item_cannot_be_renamed_so_old_screenings_read_as_asked(

@@ -7,7 +7,7 @@ here once and every one of those is checked by `step_errors`.
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from sessions_app.models import REPETITIONS, Intensity, Stage, Technique
+from sessions_app.models import OPENING_TECHNIQUES, REPETITIONS, Intensity, Stage, Technique
 
 
 def describe(step, number):
@@ -36,7 +36,9 @@ def step_errors(steps):
                     code="stage_empty",
                 )
             )
-    named = list(Technique.objects.active().filter(Q(opens_session=True) | Q(is_relaxing=True)))
+    named = list(
+        Technique.objects.active().filter(Q(code__in=OPENING_TECHNIQUES) | Q(is_relaxing=True))
+    )
     openers = " or ".join(t.name.lower() for t in named if t.opens_session)
     relaxing = " or ".join(t.name.lower() for t in named if t.is_relaxing)
     introduction = by_stage[Stage.INTRODUCTORY]
@@ -85,11 +87,11 @@ def errors_of_step(step, name, relaxing):
                 code="final_not_relaxing",
             )
         )
-    if step.intensity > step.zone.max_intensity:
+    if step.intensity > step.zone.deepest:
         errors.append(
             ValidationError(
                 f"{name}: the {step.zone.name.lower()} allows "
-                f"{Intensity(step.zone.max_intensity).label.lower()} work only.",
+                f"{Intensity(step.zone.deepest).label.lower()} work only.",
                 code="zone_too_deep",
             )
         )

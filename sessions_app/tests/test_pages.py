@@ -281,10 +281,8 @@ def test_a_template_left_behind_by_a_catalogue_edit_cannot_be_planned(
             "name": shaking.name,
             "category": shaking.category,
             "description": shaking.description,
-            "opens_session": "",
             "position": shaking.position,
-            "is_active": "on",
-        },  # no longer relaxing
+        },  # retired: "in use" unticked
         follow=True,
     )
     assert "no longer follow the clinic" in response.content.decode()
@@ -302,5 +300,5 @@ def test_a_template_left_behind_by_a_catalogue_edit_cannot_be_planned(
     )
     page = refused.content.decode()
     assert "needs correcting first" in page
-    assert "relaxing techniques only" in page
+    assert "the technique “Shaking” is retired" in page
     assert Course.objects.count() == 0

@@ -108,7 +108,7 @@ def body_map(zones, counts):
             "count": counts.get(zone.pk, 0),
             # Never fully transparent: an unworked zone stays visible as an outline.
             "opacity": round(0.08 + 0.82 * counts.get(zone.pk, 0) / most, 2) if most else 0.08,
-            "light_only": zone.max_intensity == Intensity.LIGHT,
+            "light_only": zone.deepest == Intensity.LIGHT,
         }
         for zone in zones
     }
