@@ -170,9 +170,14 @@ class ReferralNoteAdmin(HistoryAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        return [*fields, "correction_reason"] if obj else fields
+
     def save_model(self, request, obj, form, change):
-        # The service the staff page uses: the same archived-client guard and history.
-        file_referral(note=obj, by=request.user)
+        # The service the staff page uses: the same archived-client guard, reason and history.
+        reason = form.cleaned_data.get("correction_reason", "")
+        file_referral(note=obj, by=request.user, reason=reason)
 
 
 @admin.register(User)

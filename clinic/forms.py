@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from clinic import roles
+from clinic.lib.corrections import CorrectionForm
 from clinic.lib.scans import scan_format, validate_scan
 from clinic.lib.versions import VersionedForm
 from clinic.models import Client, Condition, ReferralNote, normalise_phone
@@ -115,7 +116,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
         return cleaned
 
 
-class ReferralNoteForm(VersionedForm, forms.ModelForm):
+class ReferralNoteForm(CorrectionForm, VersionedForm, forms.ModelForm):
     class Meta:
         model = ReferralNote
         fields = [
@@ -167,6 +168,7 @@ class ReferralNoteForm(VersionedForm, forms.ModelForm):
             "restrictions",
             "valid_until",
             "scan",
+            *(["correction_reason"] if self.instance.pk else []),
             "opened_version",
             Submit("save", "Save referral note"),
         )

@@ -3,6 +3,8 @@ office and the demo data all write clients and referral notes through here."""
 
 from django.db import transaction
 
+from clinic.lib.corrections import give_reason
+
 
 @transaction.atomic
 def register_client(*, client, conditions=(), by):
@@ -19,12 +21,13 @@ def register_client(*, client, conditions=(), by):
 
 
 @transaction.atomic
-def file_referral(*, note, by):
+def file_referral(*, note, by, reason=""):
     """Save a referral note, new or corrected, checked by ReferralNoteForm (or `full_clean`).
 
-    Nothing is filed for an archived client; a correction saved over someone else's raises
-    EditConflict (clinic.lib.versions)."""
+    Nothing is filed for an archived client; a correction says why (`reason`, kept beside
+    the old values), and one saved over someone else's raises EditConflict."""
     note.client.ensure_active()
+    give_reason(note, reason)
     if note._state.adding:
         note.recorded_by = by
     note._history_user = by

@@ -149,7 +149,8 @@ def referral_form(request, client, note, *, created):
 
 def file_with(user):
     def save(form):
-        return file_referral(note=form.save(commit=False), by=user)
+        reason = form.cleaned_data.get("correction_reason", "")
+        return file_referral(note=form.save(commit=False), by=user, reason=reason)
 
     return save
 

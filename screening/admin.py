@@ -5,10 +5,11 @@ from django.utils.html import format_html
 
 from clinic.admin import ClientAdmin
 from clinic.lib.admin import HistoryAdmin
+from clinic.lib.corrections import CorrectionForm
 from clinic.lib.versions import VersionedForm
 from clinic.models import Client
 from screening.models import Answer, Contraindication, Screening
-from screening.services import eligibility_for
+from screening.services import correct_screening, eligibility_for
 
 
 class ClientEligibilityAdmin(ClientAdmin):
@@ -37,7 +38,7 @@ admin.site.unregister(Client)
 admin.site.register(Client, ClientEligibilityAdmin)
 
 
-class ScreeningAdminForm(VersionedForm, forms.ModelForm):
+class ScreeningAdminForm(CorrectionForm, VersionedForm, forms.ModelForm):
     class Meta:
         model = Screening
         fields = ["screened_on", "systolic", "diastolic", "notes"]
@@ -102,10 +103,22 @@ class ScreeningAdmin(HistoryAdmin):
         ("systolic", "diastolic"),
         "notes",
         "created_at",
+        "correction_reason",
         "opened_version",
     ]
     form = ScreeningAdminForm
     inlines = [AnswerInline]
+
+    def save_model(self, request, obj, form, change):
+        """Stored with its answers in save_related: one correction, one reason."""
+
+    def save_related(self, request, form, formsets, change):
+        correct_screening(
+            screening=form.instance,
+            by=request.user,
+            reason=form.cleaned_data["correction_reason"],
+            answers=[answer for formset in formsets for answer in formset.save(commit=False)],
+        )
 
     def get_queryset(self, request):
         return (

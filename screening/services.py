@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from simple_history.utils import bulk_create_with_history
 
+from clinic.lib.corrections import give_reason
 from clinic.models import ArchivedClientError, Client, ReferralNote
 from screening.models import Answer, Contraindication, Screening
 
@@ -280,4 +281,17 @@ def record_screening(
         Answer,
         default_user=by,
     )
+    return screening
+
+
+@transaction.atomic
+def correct_screening(*, screening, by, reason, answers=()):
+    """Store a correction of a screening, and of the `answers` changed with it, under the
+    reason it gives (kept beside the old values). A screening is only corrected this way: a
+    new check is a new screening."""
+    screening.client.ensure_active()
+    for record in (screening, *answers):
+        give_reason(record, reason)
+        record._history_user = by
+        record.save()
     return screening

@@ -200,6 +200,9 @@ class SessionForm(VersionedForm, forms.Form):
     pain_after = forms.IntegerField(label="Pain after (0–10)", min_value=0, max_value=10)
     tolerance = forms.ChoiceField(choices=Session.Tolerance.choices, widget=forms.RadioSelect)
     notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    # A new session's form carries a one-time token (services.log_session): sent twice, it
+    # logs one session.
+    form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -220,6 +223,7 @@ class SessionForm(VersionedForm, forms.Form):
             Row(Column("pain_before"), Column("pain_after"), Column("tolerance")),
             "notes",
             "opened_version",
+            "form_token",
         )
 
     @classmethod

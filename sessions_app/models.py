@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic import roles
 from clinic.models import Client, ReferralNote, Versioned
 
 REPETITIONS = (2, 3)  # each technique is repeated 2–3 times (domain.md)
@@ -443,6 +444,9 @@ class Session(Versioned):
         related_name="+",
     )
     void_reason = models.TextField(blank=True, editable=False)
+    # The one-time token of the form the session was logged from: the same form sent again
+    # (its answer lost on the way) finds this session instead of logging a second.
+    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, editable=False, related_name="+"
     )
@@ -505,6 +509,11 @@ class Session(Versioned):
     @property
     def is_draft(self):
         return self.state == self.State.DRAFT
+
+    def answers_to(self, user):
+        """Whether `user` may sign or void the session: the therapist who performed it, or a
+        clinic admin (domain.md, "Who may correct what")."""
+        return user == self.therapist or roles.is_clinic_admin(user)
 
     @property
     def performed_on(self):

@@ -7,7 +7,6 @@ from django.db.models import Max, Prefetch
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from clinic import roles
 from screening.services import eligibility
 from sessions_app.lib.technique import step_errors
 from sessions_app.models import (
@@ -105,17 +104,22 @@ def log_session(
     main_seconds=STAGE_SECONDS[Stage.MAIN][2],
     final_seconds=STAGE_SECONDS[Stage.FINAL][2],
     notes="",
+    form_token=None,
 ):
     """Store a session as a draft with its steps and the next number of its course, or store
     nothing and raise a ValidationError that names every broken rule.
 
     `steps` are dicts of stage, technique, zone, repetitions and intensity, in the order they
-    were performed within each stage.
+    were performed within each stage. `form_token` is the one-time token of the form: sent
+    again, it gives back the session already logged from it.
     """
     with transaction.atomic():
-        # Locking the course makes concurrent logging wait here, so numbers stay gap-free.
+        # Locking the course makes concurrent logging wait here, so numbers stay gap-free and
+        # a form sent twice at once finds its first session.
         course = Course.objects.select_for_update().select_related("client").get(pk=course.pk)
-        session = Session(course=course, therapist=by, created_by=by)
+        if form_token and (logged := Session.objects.filter(form_token=form_token).first()):
+            return logged
+        session = Session(course=course, therapist=by, created_by=by, form_token=form_token)
         record(
             session,
             performed_at=performed_at,
@@ -217,7 +221,7 @@ def sign_session(*, session, by):
             code="not_draft",
             params={"session": session},
         )
-    if by != session.therapist and not roles.is_clinic_admin(by):
+    if not session.answers_to(by):
         raise ValidationError(
             "Only the therapist who performed the session, or a clinic admin, can sign it.",
             code="not_yours",
@@ -239,6 +243,11 @@ def void_session(*, session, by, reason):
     if session.is_voided:
         raise ValidationError(
             "%(session)s is already voided.", code="voided", params={"session": session}
+        )
+    if not session.answers_to(by):
+        raise ValidationError(
+            "Only the therapist who performed the session, or a clinic admin, can void it.",
+            code="not_yours",
         )
     if not reason.strip():
         raise ValidationError("Say why the session is voided.", code="void_reason")

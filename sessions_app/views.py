@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
@@ -126,12 +128,16 @@ def course_schedule(request, pk, course_id):
 def session_create(request, pk, course_id):
     client, course = course_of(request, pk, course_id, "sessions_app.add_session", changes=True)
     plan = course.steps.select_related("technique", "zone")
-    form = SessionForm(posted(request))
+    form = SessionForm(posted(request), initial={"form_token": uuid.uuid4()})
     formset = StepFormSet(posted(request), initial=step_initial(plan))
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             session = services.log_session(
-                course=course, by=request.user, steps=formset.steps(), **form.session_fields()
+                course=course,
+                by=request.user,
+                steps=formset.steps(),
+                form_token=form.cleaned_data["form_token"],
+                **form.session_fields(),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -196,6 +202,7 @@ def session_detail(request, pk, session_id):
             "session": session,
             "steps": session.steps.select_related("technique", "zone"),
             "addenda": session.addenda.select_related("author"),
+            "answers_to_user": session.answers_to(request.user),
         },
     )
 

@@ -1,14 +1,23 @@
 """Reading django-simple-history records as a change log a person can follow."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.db import models
 from simple_history.utils import get_m2m_reverse_field_name
 
 
 @dataclass
 class Change:
     version: object
-    fields: list
+    fields: list  # the names of the fields it changed
+    # (field, old value, new value) of those that hold a value a person reads; a link to
+    # another record, a file or a list is named in `fields` only.
+    values: list = field(default_factory=list)
+
+    @property
+    def reason(self):
+        """Why it was changed, when a correction had to say so."""
+        return self.version.history_change_reason or ""
 
 
 def m2m_row_accessors(history_model):
@@ -44,23 +53,39 @@ def change_log(versions):
     versions = list(versions)
     log = []
     for newer, older in zip(versions, [*versions[1:], None], strict=True):
-        fields = []
+        change = Change(version=newer, fields=[])
         if older is not None and newer.history_type == "~":
-            fields = changed_fields(newer, older)
-        log.append(Change(version=newer, fields=fields))
+            describe_change(change, newer, older)
+        log.append(change)
     return log
 
 
-def changed_fields(newer, older):
+def describe_change(change, newer, older):
     model = newer.instance_type
     accessors = m2m_row_accessors(type(newer))
     delta = newer.diff_against(older, excluded_fields=list(accessors))
-    names = [change.field for change in delta.changes]
+    for difference in delta.changes:
+        field_ = model._meta.get_field(difference.field)
+        change.fields.append(str(field_.verbose_name))
+        if not field_.is_relation and not isinstance(field_, models.FileField):
+            change.values.append(
+                (
+                    str(field_.verbose_name),
+                    readable(field_, difference.old),
+                    readable(field_, difference.new),
+                )
+            )
     for name, accessor in accessors.items():
         target = get_m2m_reverse_field_name(model._meta.get_field(name))
         if m2m_ids(newer, accessor, target) != m2m_ids(older, accessor, target):
-            names.append(name)
-    return [str(model._meta.get_field(name).verbose_name) for name in names]
+            change.fields.append(str(model._meta.get_field(name).verbose_name))
+
+
+def readable(field_, value):
+    """A stored value as a person reads it: a choice by its label, nothing as a dash."""
+    if value in (None, ""):
+        return "—"
+    return dict(field_.flatchoices).get(value, value) if field_.choices else value
 
 
 def m2m_ids(version, accessor, target):

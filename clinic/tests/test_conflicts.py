@@ -64,8 +64,15 @@ def test_a_stale_referral_edit_is_refused(client, reception, client_record):
     note = ReferralNoteFactory(client=client_record)
     url = reverse("clinic:referral_edit", args=[client_record.pk, note.pk])
     client.force_login(reception)
-    stale = form_of(client, url)
-    client.post(url, {**form_of(client, url), "diagnosis": "Disc protrusion L5-S1"})
+    stale = {**form_of(client, url), "correction_reason": "Typed from the wrong letter"}
+    client.post(
+        url,
+        {
+            **form_of(client, url),
+            "diagnosis": "Disc protrusion L5-S1",
+            "correction_reason": "Misread the letter",
+        },
+    )
     response = client.post(url, {**stale, "diagnosis": "Osteochondrosis"})
     assert response.status_code == 409
     note.refresh_from_db()

@@ -71,6 +71,7 @@ def test_editing_a_note_keeps_its_history(client, reception, client_record):
             decision="restricted",
             restrictions="No deep kneading",
             valid_until=note.valid_until.isoformat(),
+            correction_reason="The letter sets restrictions; missed at filing.",
         ),
     )
 
@@ -242,6 +243,7 @@ def test_replacing_a_scan_keeps_the_earlier_one_in_history(client, reception, sc
     data = note_data(
         consult_date=scanned_note.consult_date.isoformat(),
         valid_until=scanned_note.valid_until.isoformat(),
+        correction_reason="A clearer scan of the same letter.",
     )
     client.post(
         reverse("clinic:referral_edit", args=[scanned_note.client_id, scanned_note.pk]),
@@ -285,8 +287,7 @@ def test_the_back_office_files_a_note_through_the_same_service(
 ):
     filed = []
     monkeypatch.setattr(
-        "clinic.admin.file_referral",
-        lambda *, note, by: filed.append(file_referral(note=note, by=by)),
+        "clinic.admin.file_referral", lambda **kwargs: filed.append(file_referral(**kwargs))
     )
     person = ClientFactory()
     response = admin_client_.post(
@@ -296,3 +297,43 @@ def test_the_back_office_files_a_note_through_the_same_service(
     note = ReferralNote.objects.get()
     assert filed == [note]
     assert (note.recorded_by, note.history.get().history_user) == (clinic_admin, clinic_admin)
+
+
+def test_a_correction_says_why_and_keeps_the_old_values_beside_the_new(
+    client, reception, client_record
+):
+    note = ReferralNoteFactory(client=client_record, decision="cleared")
+    client.force_login(reception)
+    url = reverse("clinic:referral_edit", args=[client_record.pk, note.pk])
+    data = note_data(decision="not_cleared", valid_until=note.valid_until.isoformat())
+
+    refused = client.post(url, data)
+    assert refused.context["form"].has_error("correction_reason", code="correction_reason")
+    note.refresh_from_db()
+    assert note.decision == "cleared"
+
+    client.post(url, {**data, "correction_reason": "The letter says not cleared."})
+    note.refresh_from_db()
+    assert note.decision == "not_cleared"
+    assert note.history.latest().history_change_reason == "The letter says not cleared."
+    page = client.get(note.get_absolute_url()).content.decode()
+    assert "Reason: The letter says not cleared." in page
+    assert "Decision: was Cleared for manual therapy, now Not cleared" in page
+
+
+def test_the_back_office_corrects_a_note_only_with_a_reason(admin_client_, client_record):
+    note = ReferralNoteFactory(client=client_record, decision="cleared")
+    url = reverse("admin:clinic_referralnote_change", args=[note.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    data = {
+        name: form[name].value() for name in form.fields if form[name].value() not in (None, "")
+    }
+    data = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in data.items()}
+    data.pop("scan", None)
+    admin_client_.post(url, {**data, "decision": "not_cleared"})
+    note.refresh_from_db()
+    assert note.decision == "cleared"
+    admin_client_.post(url, {**data, "decision": "not_cleared", "correction_reason": "Misfiled"})
+    note.refresh_from_db()
+    assert note.decision == "not_cleared"
+    assert note.history.latest().history_change_reason == "Misfiled"

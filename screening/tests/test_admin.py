@@ -53,3 +53,39 @@ def test_a_clinic_admin_extends_and_retires_checklist_items(admin_client_):
     assert not pregnancy.is_active
     delete = reverse("admin:screening_contraindication_delete", args=[pregnancy.pk])
     assert admin_client_.get(delete).status_code == 403
+
+
+def test_a_screening_is_corrected_in_the_back_office_only_with_a_reason(
+    admin_client_, client_record
+):
+    screening = screen(client_record)
+    tumour = screening.answers.get(contraindication__code="tumour")
+    url = reverse("admin:screening_screening_change", args=[screening.pk])
+    form = admin_client_.get(url).context["adminform"].form
+    answers = list(screening.answers.order_by("pk"))
+    data = {
+        "screened_on": screening.screened_on.isoformat(),
+        "notes": "",
+        "opened_version": str(form["opened_version"].value()),
+        "answers-TOTAL_FORMS": str(len(answers)),
+        "answers-INITIAL_FORMS": str(len(answers)),
+        "answers-MIN_NUM_FORMS": "0",
+        "answers-MAX_NUM_FORMS": "0",
+    }
+    for i, answer in enumerate(answers):
+        data[f"answers-{i}-id"] = str(answer.pk)
+        data[f"answers-{i}-screening"] = str(screening.pk)
+        data[f"answers-{i}-value"] = "present" if answer == tumour else answer.value
+
+    refused = admin_client_.post(url, data)
+    assert refused.status_code == 200
+    tumour.refresh_from_db()
+    assert tumour.value == "absent"
+
+    admin_client_.post(url, {**data, "correction_reason": "Ticked the wrong row."})
+    tumour.refresh_from_db()
+    assert tumour.value == "present"
+    assert tumour.history.latest().history_change_reason == "Ticked the wrong row."
+    page = admin_client_.get(screening.get_absolute_url()).content.decode()
+    assert "Answers corrected" in page and "Ticked the wrong row." in page
+    assert "Tumours, benign or malignant" in page

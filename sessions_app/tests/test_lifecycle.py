@@ -1,6 +1,7 @@
 """Draft, sign, lock, amend, void: a session is never lost and never silently changed."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -268,3 +269,39 @@ def test_an_archived_clients_session_pages_send_back_to_the_client(client, draft
     assert "is archived; restore it to add or change anything" in response.content.decode()
     draft.refresh_from_db()
     assert draft.is_draft
+
+
+def test_only_the_therapist_who_performed_it_or_a_clinic_admin_voids(
+    client, draft, therapist, clinic_admin
+):
+    signed = sign_session(session=draft, by=therapist)
+    colleague = UserFactory()
+    colleague.groups.add(*therapist.groups.all())
+    with pytest.raises(ValidationError, match="Only the therapist who performed the session"):
+        void_session(session=signed, by=colleague, reason="Not mine to void.")
+    client.force_login(colleague)
+    url = reverse("sessions_app:session_void", args=[signed.course.client_id, signed.pk])
+    assert url not in client.get(signed.get_absolute_url()).content.decode()
+    client.post(url, {"reason": "Entered twice."})
+    signed.refresh_from_db()
+    assert not signed.is_voided
+    void_session(session=signed, by=clinic_admin, reason="Entered twice.")
+    signed.refresh_from_db()
+    assert signed.voided_by == clinic_admin
+
+
+def test_a_form_sent_twice_logs_one_session(client, course, therapist):
+    client.force_login(therapist)
+    url = reverse("sessions_app:session_create", args=[course.client_id, course.pk])
+    token = client.get(url).context["form"]["form_token"].value()
+    data = {**session_data(course), "form_token": str(token)}
+
+    first = client.post(url, data)
+    again = client.post(url, data)  # the answer to the first was lost; the browser resends
+
+    assert Session.objects.filter(course=course).count() == 1
+    assert first.status_code == again.status_code == 302
+    assert first.url == again.url == Session.objects.get(course=course).get_absolute_url()
+    other = {**session_data(course), "form_token": str(uuid.uuid4())}
+    client.post(url, {**other, "performed_at": data["performed_at"][:-2] + "59"})
+    assert Session.objects.filter(course=course).count() == 2
