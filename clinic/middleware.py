@@ -1,12 +1,35 @@
 """Middleware of the clinic's own: what every page with client data must carry, and the one
 answer to an archived client and to an edit conflict, whichever view met it."""
 
+from django.conf import settings
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template import loader
+from django.template.defaultfilters import filesizeformat
 from django.utils.cache import patch_cache_control
 
 from clinic.lib.versions import EditConflict, conflict_page
 from clinic.models import ArchivedClientError
+
+
+def refuse_oversized_bodies(get_response):
+    """A body over CLINIC_MAX_REQUEST_BYTES (a scan of 10 MB and its form) is refused with 413
+    before anything reads it: the app does not rely on a proxy to limit it."""
+
+    def middleware(request):
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > settings.CLINIC_MAX_REQUEST_BYTES:
+            page = loader.render_to_string(
+                "413.html", {"limit": filesizeformat(settings.CLINIC_MAX_REQUEST_BYTES)}
+            )
+            return HttpResponse(page, status=413)
+        return get_response(request)
+
+    return middleware
 
 
 def no_store_for_signed_in(get_response):

@@ -92,6 +92,7 @@ AUTH_USER_MODEL = "clinic.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clinic.middleware.refuse_oversized_bodies",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -155,6 +156,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     if os.environ.get("CLINIC_TEST_DATABASE_FILE"):
         # make e2e: the browser tests' server and the tests share a database file.
         DATABASES["default"]["TEST"] = {"NAME": os.environ["CLINIC_TEST_DATABASE_FILE"]}
+else:
+    # A request never waits long on a lock or a runaway query: it ends in the 503 page with
+    # Retry-After (clinic.views.server_error) well before gunicorn would kill the worker (30 s),
+    # so one locked table does not hang every worker. 0 turns a limit off (a long migration).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "connect_timeout": env_int("DJANGO_DB_CONNECT_TIMEOUT", 5),
+            "options": (
+                f"-c lock_timeout={1000 * env_int('DJANGO_DB_LOCK_TIMEOUT', 5)}"
+                f" -c statement_timeout={1000 * env_int('DJANGO_DB_STATEMENT_TIMEOUT', 20)}"
+            ),
+        }
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -215,6 +229,10 @@ STORAGES = {
         )
     },
 }
+
+# A request body larger than a scan and its form could be is refused before it is read (413),
+# whether or not a proxy in front limits it too (clinic.middleware.refuse_oversized_bodies).
+CLINIC_MAX_REQUEST_BYTES = 11 * 1024 * 1024
 
 # Uploaded scans are medical data: kept outside the static files, never given a public URL,
 # and served only by a view that checks the user's role.

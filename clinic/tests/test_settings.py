@@ -131,3 +131,24 @@ def test_the_readme_documents_every_variable_the_settings_read_and_no_other():
     )
     # An exception that the settings have since started to read is no exception any more.
     assert read & set(DOCUMENTED_BUT_NOT_SETTINGS) == set()
+
+
+def settings_under(environment):
+    path = Path(settings.BASE_DIR) / "clinic" / "settings.py"
+    with mock.patch.object(os, "environ", RecordingEnviron(environment)):
+        return runpy.run_path(str(path))
+
+
+def test_on_postgresql_no_request_waits_long_on_a_lock_or_a_query():
+    database = settings_under({**PRODUCTION, "DATABASE_URL": "postgres://clinic@db/clinic"})[
+        "DATABASES"
+    ]["default"]
+    options = database["OPTIONS"]
+    # Both end well before gunicorn's 30 s kill, in the 503 page with Retry-After.
+    assert "-c lock_timeout=5000" in options["options"]
+    assert "-c statement_timeout=20000" in options["options"]
+    assert options["connect_timeout"] == 5
+    slow = settings_under(
+        {**PRODUCTION, "DATABASE_URL": "postgres://db/c", "DJANGO_DB_STATEMENT_TIMEOUT": "0"}
+    )
+    assert "-c statement_timeout=0" in slow["DATABASES"]["default"]["OPTIONS"]["options"]
