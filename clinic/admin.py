@@ -32,6 +32,7 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 @admin.register(Client)
 class ClientAdmin(HistoryAdmin):
+    client_lookup = "pk"
     # The staff form, so that the back office refuses the same bad input with the same words.
     form = ClientForm
     list_display = [
@@ -129,6 +130,7 @@ class ConditionAdmin(admin.ModelAdmin):
 
 @admin.register(ReferralNote)
 class ReferralNoteAdmin(HistoryAdmin):
+    client_lookup = "client"
     # The staff form, so that the back office checks scans and dates the same way.
     form = ReferralNoteForm
     list_display = ["client", "specialist_name", "consult_date", "stage", "decision", "valid_until"]

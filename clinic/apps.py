@@ -11,8 +11,16 @@ class ClinicConfig(AppConfig):
         from clinic import roles
         from clinic.kinds import ReferralKind
         from clinic.lib import record_kinds
+        from clinic.models import AccessLog
 
         record_kinds.register(ReferralKind())
+        AccessLog.register_views(
+            {
+                "client_form": "Client's edit form",
+                "back_office": "Back office: a record",
+                "back_office_history": "Back office: a record's history",
+            }
+        )
         # After every migrate, as contrib.auth creates permissions: the roles get exactly
         # what clinic.roles says.
         post_migrate.connect(roles.apply_after_migrate, sender=self, dispatch_uid="clinic.roles")

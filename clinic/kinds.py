@@ -10,7 +10,11 @@ class ReferralKind(RecordKind):
     label = "Referral notes"
     permission = "clinic.view_referralnote"
     template = "clinic/_timeline_referral.html"
-    access_log_views = {"referral": "Referral note", "scan": "Scan of a referral letter"}
+    access_log_views = {
+        "referral": "Referral note",
+        "referral_form": "Referral note form",
+        "scan": "Scan of a referral letter",
+    }
 
     def load(self, client, history):
         return list(client.referral_notes.all())

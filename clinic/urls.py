@@ -6,10 +6,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clinic import views
+from clinic.lib.audit import audited
 
 clinic_patterns = [
     path("clients/new/", views.ClientCreateView.as_view(), name="client_create"),
-    path("clients/<int:pk>/edit/", views.ClientUpdateView.as_view(), name="client_edit"),
+    path(
+        "clients/<int:pk>/edit/",
+        audited("client_form")(views.ClientUpdateView.as_view()),
+        name="client_edit",
+    ),
     path("clients/<int:pk>/archive/", views.client_archive, name="client_archive"),
     path("clients/<int:pk>/restore/", views.client_restore, name="client_restore"),
     path("clients/<int:pk>/referrals/new/", views.referral_create, name="referral_create"),

@@ -121,12 +121,14 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "up"})
 
 
+@audited("referral_form")
 def referral_create(request, pk):
     client = client_for(request, pk, "clinic.add_referralnote", changes=True)
     note = ReferralNote(client=client, recorded_by=request.user)
     return referral_form(request, client, note, created=True)
 
 
+@audited("referral_form")
 def referral_edit(request, pk, referral_id):
     client = client_for(request, pk, "clinic.change_referralnote", changes=True)
     note = get_object_or_404(client.referral_notes, pk=referral_id)

@@ -90,6 +90,7 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Screening)
 class ScreeningAdmin(HistoryAdmin):
+    client_lookup = "client"
     list_display = ["client", "screened_on", "screened_by", "pressure", "outcome"]
     list_filter = ["screened_on"]
     list_select_related = ["client", "screened_by"]

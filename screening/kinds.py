@@ -9,7 +9,7 @@ class ScreeningKind(RecordKind):
     label = "Screenings"
     permission = "screening.view_screening"
     template = "screening/_timeline_screening.html"
-    access_log_views = {"screening": "Screening"}
+    access_log_views = {"screening": "Screening", "screening_form": "Screening form"}
 
     def load(self, client, history):
         return list(client.screenings.with_answers())

@@ -13,6 +13,7 @@ from screening.services import record_screening
 HISTORY_ON_PAGE = 10
 
 
+@audited("screening_form")
 def screening_create(request, pk):
     client = client_for(request, pk, "screening.add_screening", changes=True)
     form = ScreeningForm(request.POST if request.method == "POST" else None)

@@ -174,6 +174,8 @@ class CourseAdmin(HistoryAdmin):
     """Courses are planned on the client's page, which copies a template; here they are read,
     and the status, goal and planned number corrected."""
 
+    client_lookup = "client"
+
     list_display = [
         "client",
         "massage_type",
@@ -225,6 +227,8 @@ class AddendumInline(ReadOnlyInline):
 class SessionAdmin(HistoryAdmin):
     """Read-only: sessions are logged, signed, amended and voided on the staff pages, where
     every one passes through sessions_app.services and its rules."""
+
+    client_lookup = "course__client"
 
     list_display = [
         "course",

@@ -40,7 +40,11 @@ class CourseKind(RecordKind):
     label = "Courses"
     permission = "sessions_app.view_course"
     template = "sessions_app/_timeline_course.html"
-    access_log_views = {"course": "Course"}
+    access_log_views = {
+        "course": "Course",
+        "course_form": "Course form",
+        "plan_form": "Plan of a course",
+    }
 
     def load(self, client, history):
         return list(client.courses.select_related("therapist"))
@@ -85,7 +89,11 @@ class SessionKind(RecordKind):
     permission = "sessions_app.view_course"
     template = "sessions_app/_timeline_session.html"
     timed = True
-    access_log_views = {"session": "Session"}
+    access_log_views = {
+        "session": "Session",
+        "session_form": "Session form",
+        "session_action": "Void or addendum form",
+    }
     csv = CsvExport(
         name="sessions",
         label="Sessions (CSV)",

@@ -41,6 +41,7 @@ def session_of(request, pk, session_id, perm, *, changes=False):
     return client, get_object_or_404(sessions, pk=session_id)
 
 
+@audited("course_form")
 def course_create(request, pk):
     client = client_for(request, pk, "sessions_app.add_course", changes=True)
     form = NewCourseForm(posted(request), client=client, user=request.user)
@@ -58,6 +59,7 @@ def course_create(request, pk):
     return render(request, "sessions_app/course_form.html", {"client": client, "form": form})
 
 
+@audited("course_form")
 def course_edit(request, pk, course_id):
     client, course = course_of(request, pk, course_id, "sessions_app.change_course", changes=True)
     form = CourseEditForm(posted(request), instance=course, client=client)
@@ -90,6 +92,7 @@ def course_detail(request, pk, course_id):
     )
 
 
+@audited("plan_form")
 def plan_edit(request, pk, course_id):
     client, course = course_of(request, pk, course_id, "sessions_app.change_course", changes=True)
     steps = course.steps.select_related("technique", "zone")
@@ -125,6 +128,7 @@ def course_schedule(request, pk, course_id):
     return redirect(course)
 
 
+@audited("session_form")
 def session_create(request, pk, course_id):
     client, course = course_of(request, pk, course_id, "sessions_app.add_session", changes=True)
     plan = course.steps.select_related("technique", "zone")
@@ -151,6 +155,7 @@ def session_create(request, pk, course_id):
     )
 
 
+@audited("session_form")
 def session_edit(request, pk, session_id):
     client, session = session_of(
         request, pk, session_id, "sessions_app.change_session", changes=True
@@ -219,6 +224,7 @@ def session_sign(request, pk, session_id):
     return redirect(session)
 
 
+@audited("session_action")
 def session_void(request, pk, session_id):
     client, session = session_of(request, pk, session_id, "sessions_app.sign_session", changes=True)
     form = VoidForm(posted(request))
@@ -245,6 +251,7 @@ def session_void(request, pk, session_id):
     )
 
 
+@audited("session_action")
 def addendum_create(request, pk, session_id):
     client, session = session_of(request, pk, session_id, "sessions_app.add_addendum", changes=True)
     form = AddendumForm(posted(request))

@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from clinic.models import AccessLog
 from clinic.tests.factories import ReferralNoteFactory
 from screening.tests.factories import screen
 from sessions_app.tests.factories import course_for, log
@@ -423,3 +424,50 @@ def test_a_group_that_is_not_a_role_gives_no_role(client, no_role, client_record
     response = client.get(client_record.get_absolute_url())
     assert response.status_code == 403
     assert "no role yet" in response.content.decode()
+
+
+# Every page that shows a client's record, to every role that may open it.
+LOOKS = [
+    pytest.param(name, with_id, role, id=f"{name}-{role}")
+    for name, with_id, method, by_role in MATRIX
+    if method == "get" and with_id
+    for role, expected in by_role.items()
+    if expected == 200
+]
+
+
+@pytest.mark.parametrize(("name", "with_id", "role"), LOOKS)
+def test_every_page_that_shows_a_clients_record_logs_who_looked(
+    client, users, url_args, client_record, name, with_id, role
+):
+    client.force_login(users[role])
+    response = client.get(reverse(name, args=url_args[with_id]))
+    if response.streaming:
+        b"".join(response.streaming_content)
+    looks = AccessLog.objects.filter(client=client_record)
+    assert [(look.user, look.allowed) for look in looks] == [(users[role], True)]
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"),
+    [
+        ("clinic_client", True),
+        ("clinic_referralnote", REFERRAL),
+        ("screening_screening", SCREENING),
+        ("sessions_app_course", COURSE),
+        ("sessions_app_session", SESSION),
+    ],
+)
+@pytest.mark.parametrize("page", ["change", "history"])
+def test_the_back_office_logs_every_look_at_a_clients_record(
+    admin_client_, clinic_admin, client_record, url_args, model, shown, page
+):
+    record_id = url_args[shown][-1]
+    response = admin_client_.get(reverse(f"admin:{model}_{page}", args=[record_id]))
+    assert response.status_code == 200
+    (look,) = AccessLog.objects.filter(client=client_record)
+    assert (look.user, look.view, look.allowed) == (
+        clinic_admin,
+        "back_office" if page == "change" else "back_office_history",
+        True,
+    )

@@ -303,4 +303,13 @@ def test_the_access_log_names_every_audited_view():
         "screening": "Screening",
         "course": "Course",
         "session": "Session",
+        "client_form": "Client's edit form",
+        "referral_form": "Referral note form",
+        "screening_form": "Screening form",
+        "course_form": "Course form",
+        "plan_form": "Plan of a course",
+        "session_form": "Session form",
+        "session_action": "Void or addendum form",
+        "back_office": "Back office: a record",
+        "back_office_history": "Back office: a record's history",
     }
