@@ -157,7 +157,10 @@ class Therapist(threading.Thread):
         )
         start = timezone.now() - datetime.timedelta(hours=20)
         for round_ in range(self.rounds):
-            self.request(f"/clients/?q=Load{self.n:03d}")
+            # The search is posted and kept in the session, then the list shows it.
+            token = self.form_token("/clients/")
+            self.request("/clients/", {"csrfmiddlewaretoken": token, "q": f"Load{self.n:03d}"})
+            self.request("/clients/")
             self.request(f"/clients/{self.client.pk}/")
             self.request(f"/clients/{self.client.pk}/courses/{self.course.pk}/")
             path = f"/clients/{self.client.pk}/courses/{self.course.pk}/sessions/new/"

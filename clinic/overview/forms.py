@@ -13,7 +13,9 @@ from clinic.models import Condition
 
 
 class ClientFilterForm(forms.Form):
-    """The search, filters and sort order of the client list, read from the query string."""
+    """The search, filters and sort order of the client list. Posted, and kept in the sign-in's
+    session: a name, a birth date or a phone never travels in a URL, where proxy logs and the
+    browser's history would keep it (clinic.overview.views.ClientListView)."""
 
     STATUS_CHOICES = [("active", "Active"), ("archived", "Archived"), ("all", "All")]
     SORT_CHOICES = [
@@ -45,8 +47,8 @@ class ClientFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_method = "get"
-        self.helper.disable_csrf = True
+        self.helper.form_method = "post"
+        self.helper.form_action = "overview:client_list"
         self.helper.layout = Layout(
             Row(
                 Column("q", css_class="col-md-4"),
@@ -56,7 +58,13 @@ class ClientFilterForm(forms.Form):
                 Column("sort", css_class="col-md-2"),
             ),
             Submit("search", "Search", css_class="btn-primary"),
+            Submit("clear", "Clear", css_class="btn-outline-secondary ms-2"),
         )
+
+    def remembered(self):
+        """What to keep in the session: the values as typed, so that a wrong one is shown
+        again with its message."""
+        return {name: self.data.get(name, "") for name in self.fields}
 
     def filter(self, clients):
         """Apply what validated; a field with an error is left out and its message is shown."""

@@ -9,7 +9,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
@@ -65,24 +65,43 @@ def home(request):
     return render(request, "overview/home.html", context)
 
 
+# Where the client list keeps its search in the sign-in's session.
+CLIENT_SEARCH = "client_search"
+
+
 class ClientListView(PermissionRequiredMixin, ListView):
+    """The client list. A search is posted, kept in the session and shown at a URL that holds
+    nothing but the page number; a search sent in the query string (an old bookmark) is
+    moved into the session the same way."""
+
     permission_required = "clinic.view_client"
     raise_exception = True
     template_name = "overview/client_list.html"
     context_object_name = "clients"
     paginate_by = settings.CLINIC_CLIENT_PAGE_SIZE
 
+    def post(self, request, *args, **kwargs):
+        return self.remember(request.POST)
+
+    def get(self, request, *args, **kwargs):
+        if any(name in request.GET for name in ClientFilterForm.base_fields):
+            return self.remember(request.GET)
+        return super().get(request, *args, **kwargs)
+
+    def remember(self, data):
+        if "clear" in data:
+            self.request.session.pop(CLIENT_SEARCH, None)
+        else:
+            self.request.session[CLIENT_SEARCH] = ClientFilterForm(data).remembered()
+        return redirect("overview:client_list")
+
     def get_queryset(self):
-        self.filter_form = ClientFilterForm(self.request.GET)
+        self.filter_form = ClientFilterForm(self.request.session.get(CLIENT_SEARCH, {}))
         clients = Client.objects.select_related("primary_therapist").prefetch_related("conditions")
         return self.filter_form.filter(clients)
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context = super().get_context_data(
-            filter_form=self.filter_form, query_without_page=query.urlencode(), **kwargs
-        )
+        context = super().get_context_data(filter_form=self.filter_form, **kwargs)
         today = eligibility_for(context["clients"], timezone.localdate())
         for client in context["clients"]:
             client.eligibility_today = today[client.pk]

@@ -39,8 +39,15 @@ def clients_to_find(therapist):
     }
 
 
+def search(client, **params):
+    """Search as the page does: the form is posted, and its answer is the list."""
+    response = client.post(reverse("overview:client_list"), params, follow=True)
+    assert response.redirect_chain == [(reverse("overview:client_list"), 302)]
+    return response
+
+
 def listed(client, **params):
-    response = client.get(reverse("overview:client_list"), params)
+    response = search(client, **params)
     assert response.status_code == 200
     return [c.record_number for c in response.context["clients"]]
 
@@ -99,9 +106,7 @@ def test_filters_by_status_therapist_and_condition(client, reception, therapist,
 
 def test_a_bad_filter_value_is_explained_not_a_crash(client, reception, clients_to_find):
     client.force_login(reception)
-    response = client.get(
-        reverse("overview:client_list"), {"therapist": "x", "sort": "evil", "status": "gone"}
-    )
+    response = search(client, therapist="x", sort="evil", status="gone")
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert len(response.context["clients"]) == 3  # the broken filters are ignored
@@ -131,12 +136,12 @@ def test_pagination_keeps_the_filters(client, reception, settings):
     ClientFactory.create_batch(30, last_name="Ivanova")
     client.force_login(reception)
 
-    first = client.get(reverse("overview:client_list"), {"q": "ivanova"})
-    second = client.get(reverse("overview:client_list"), {"q": "ivanova", "page": 2})
+    first = search(client, q="ivanova")
+    second = client.get(reverse("overview:client_list"), {"page": 2})
 
     assert len(first.context["clients"]) == 25
     assert len(second.context["clients"]) == 5
-    assert "q=ivanova&amp;page=2" in first.content.decode()
+    assert 'href="?page=2"' in first.content.decode()
     assert client.get(reverse("overview:client_list"), {"page": 99}).status_code == 404
 
 
@@ -156,8 +161,9 @@ def test_the_client_list_needs_the_same_queries_whatever_the_number_of_records(
     # therapist and condition choices of the filter form, the back-office link check, and
     # the eligibility of the whole page: latest records, screenings, answers, referrals
     # + renewing the idle session on every request: savepoint, update, release (3)
+    search(client, status="all")
     with django_assert_num_queries(17):
-        response = client.get(reverse("overview:client_list"), {"status": "all"})
+        response = client.get(reverse("overview:client_list"))
     shown = response.context["clients"]
     assert len(shown) == min(count, 25)
     assert all(c.eligibility_today.reasons[0].code == "contraindication_present" for c in shown)
@@ -177,3 +183,34 @@ def test_cyrillic_names_are_compared_and_found_whatever_their_case(client, recep
     assert Client.objects.count() == 1
     assert listed(client, q="анна петрова") == [existing.record_number]
     assert listed(client, q="ПЕТРОВ") == [existing.record_number]
+
+
+def test_search_terms_never_travel_in_a_url(client, reception, clients_to_find):
+    client.force_login(reception)
+    response = search(client, q="anna petrova")
+    assert response.wsgi_request.get_full_path() == reverse("overview:client_list")
+    assert "anna petrova" not in "".join(url for url, _ in response.redirect_chain)
+    assert [c.record_number for c in response.context["clients"]] == [
+        clients_to_find["anna"].record_number
+    ]
+
+
+def test_an_old_link_with_a_search_is_moved_out_of_the_url(client, reception, clients_to_find):
+    client.force_login(reception)
+    response = client.get(reverse("overview:client_list"), {"q": "boris"}, follow=True)
+    assert response.redirect_chain == [(reverse("overview:client_list"), 302)]
+    assert [c.record_number for c in response.context["clients"]] == [
+        clients_to_find["boris"].record_number
+    ]
+
+
+def test_the_search_stays_until_it_is_cleared(client, reception, clients_to_find):
+    client.force_login(reception)
+    search(client, q="boris")
+    again = client.get(reverse("overview:client_list"))
+    assert [c.record_number for c in again.context["clients"]] == [
+        clients_to_find["boris"].record_number
+    ]
+    assert 'value="boris"' in again.content.decode()
+    cleared = search(client, clear="Clear")
+    assert len(cleared.context["clients"]) == 3
