@@ -2,6 +2,7 @@
 
 import datetime
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -58,7 +59,13 @@ class ClientFilterForm(forms.Form):
                 Column("sort", css_class="col-md-2"),
             ),
             Submit("search", "Search", css_class="btn-primary"),
-            Submit("clear", "Clear", css_class="btn-outline-secondary ms-2"),
+            StrictButton(
+                "Clear",
+                name="clear",
+                value="1",
+                type="submit",
+                css_class="btn-outline-secondary ms-2",
+            ),
         )
 
     def remembered(self):
