@@ -118,6 +118,11 @@ def log_session(
         # a form sent twice at once finds its first session.
         course = Course.objects.select_for_update().select_related("client").get(pk=course.pk)
         if form_token and (logged := Session.objects.filter(form_token=form_token).first()):
+            if logged.course_id != course.pk:
+                raise ValidationError(
+                    "This form was used for another course; open the form of this course again.",
+                    code="form_used",
+                )
             return logged
         session = Session(course=course, therapist=by, created_by=by, form_token=form_token)
         record(

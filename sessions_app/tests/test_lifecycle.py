@@ -305,3 +305,11 @@ def test_a_form_sent_twice_logs_one_session(client, course, therapist):
     other = {**session_data(course), "form_token": str(uuid.uuid4())}
     client.post(url, {**other, "performed_at": data["performed_at"][:-2] + "59"})
     assert Session.objects.filter(course=course).count() == 2
+
+
+def test_a_form_token_of_another_course_logs_nothing(course, therapist):
+    first = log(course, days_ago=2, form_token=uuid.uuid4())
+    other = course_for(treatable_client(), by=therapist)
+    with pytest.raises(ValidationError, match="used for another course"):
+        log(other, days_ago=1, form_token=first.form_token)
+    assert not other.sessions.exists()
