@@ -32,7 +32,7 @@ class ArchivedFilter(admin.SimpleListFilter):
 
 @admin.register(Client)
 class ClientAdmin(HistoryAdmin):
-    client_lookup = "pk"
+    client_records = True
     # The staff form, so that the back office refuses the same bad input with the same words.
     form = ClientForm
     list_display = [
@@ -130,7 +130,7 @@ class ConditionAdmin(admin.ModelAdmin):
 
 @admin.register(ReferralNote)
 class ReferralNoteAdmin(HistoryAdmin):
-    client_lookup = "client"
+    client_records = True
     # The staff form, so that the back office checks scans and dates the same way.
     form = ReferralNoteForm
     list_display = ["client", "specialist_name", "consult_date", "stage", "decision", "valid_until"]
@@ -201,6 +201,14 @@ class ClinicUserAdmin(UserAdmin):
             # A role, never a group a superuser made with other permissions.
             kwargs["queryset"] = Group.objects.filter(name__in=roles.ALL)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # Groups the form did not offer (a superuser's own) stay as they were.
+        kept = []
+        if change and not request.user.is_superuser:
+            kept = list(form.instance.groups.exclude(name__in=roles.ALL))
+        super().save_related(request, form, formsets, change)
+        form.instance.groups.add(*kept)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.is_superuser and not request.user.is_superuser:

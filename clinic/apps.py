@@ -19,6 +19,8 @@ class ClinicConfig(AppConfig):
                 "client_form": "Client's edit form",
                 "back_office": "Back office: a record",
                 "back_office_history": "Back office: a record's history",
+                "back_office_list": "Back office: a list of records",
+                "conflict": "Edit conflict page",
             }
         )
         # After every migrate, as contrib.auth creates permissions: the roles get exactly

@@ -9,6 +9,7 @@ from django.template import loader
 from django.template.defaultfilters import filesizeformat
 from django.utils.cache import patch_cache_control
 
+from clinic.lib.audit import record
 from clinic.lib.versions import EditConflict, conflict_page
 from clinic.models import ArchivedClientError
 
@@ -75,5 +76,7 @@ class EditConflictMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, EditConflict):
+            # The page shows the saved record: a look like any other.
+            record(request, exception.saved.client_pk, "conflict", allowed=True)
             return conflict_page(request, exception.saved)
         return None

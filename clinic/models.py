@@ -73,6 +73,11 @@ class Versioned(models.Model):
                 kwargs["update_fields"] = {*kwargs["update_fields"], "version"}
             return super().save(*args, **kwargs)
 
+    @property
+    def client_pk(self):
+        """The id of the client whose record this is (the access log names it)."""
+        return self.client_id
+
     def check_version(self, opened_version):
         """Raise EditConflict when this copy is not the version a page was opened at; None
         (no page, a script) checks nothing."""
@@ -270,6 +275,10 @@ class Client(Versioned):
     @property
     def is_archived(self):
         return self.archived_at is not None
+
+    @property
+    def client_pk(self):
+        return self.pk
 
     def ensure_active(self):
         """The one guard before anything of this client's records is added or changed: every

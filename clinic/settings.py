@@ -92,7 +92,6 @@ AUTH_USER_MODEL = "clinic.User"
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "clinic.middleware.refuse_oversized_bodies",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -107,6 +106,9 @@ MIDDLEWARE = [
     "clinic.middleware.no_store_for_signed_in",
     "clinic.middleware.ArchivedClientMiddleware",
     "clinic.middleware.EditConflictMiddleware",
+    # Before any view reads the body (CSRF reads it in process_view, after every __call__ here),
+    # and inside the middleware that give its 413 page the security headers.
+    "clinic.middleware.refuse_oversized_bodies",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it answers a locked-out sign-in with the lockout page.
     "axes.middleware.AxesMiddleware",

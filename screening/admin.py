@@ -90,7 +90,7 @@ class AnswerInline(admin.TabularInline):
 
 @admin.register(Screening)
 class ScreeningAdmin(HistoryAdmin):
-    client_lookup = "client"
+    client_records = True
     list_display = ["client", "screened_on", "screened_by", "pressure", "outcome"]
     list_filter = ["screened_on"]
     list_select_related = ["client", "screened_by"]
@@ -109,6 +109,15 @@ class ScreeningAdmin(HistoryAdmin):
     ]
     form = ScreeningAdminForm
     inlines = [AnswerInline]
+
+    object_history_template = "screening/admin/screening_history.html"
+
+    def history_view(self, request, object_id, extra_context=None):
+        # The answers have a history of their own; their corrections are shown here too.
+        screening = self.get_object(request, object_id)
+        corrections = screening.answer_corrections() if screening else []
+        extra_context = {**(extra_context or {}), "answer_corrections": corrections}
+        return super().history_view(request, object_id, extra_context)
 
     def save_model(self, request, obj, form, change):
         """Stored with its answers in save_related: one correction, one reason."""

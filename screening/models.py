@@ -218,6 +218,33 @@ class Screening(Versioned):
         if errors:
             raise ValidationError(errors)
 
+    def answer_corrections(self):
+        """Each answer corrected since the screening was taken: when, by whom, which item, what
+        it was and is now, and why (one query; the answers are read with the screening)."""
+        names = {answer.pk: answer.contraindication.name for answer in self.answers.all()}
+        labels = dict(Answer.Value.choices)
+        versions = (
+            Answer.history.filter(screening_id=self.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id")
+        )
+        corrections, before = [], {}
+        for version in versions:
+            earlier = before.get(version.id)
+            if earlier is not None and earlier.value != version.value:
+                corrections.append(
+                    {
+                        "at": version.history_date,
+                        "by": version.history_user,
+                        "item": names.get(version.id, ""),
+                        "was": labels.get(earlier.value, earlier.value),
+                        "now": labels.get(version.value, version.value),
+                        "reason": version.history_change_reason or "",
+                    }
+                )
+            before[version.id] = version
+        return corrections
+
     def outcome(self):
         """Clear, or the items found present or left unknown; never typed in.
 

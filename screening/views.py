@@ -6,7 +6,6 @@ from clinic.lib.access import client_for
 from clinic.lib.audit import audited
 from clinic.lib.change_log import change_log, versions_of
 from screening.forms import ScreeningForm
-from screening.models import Answer
 from screening.services import record_screening
 
 # How many past versions of a screening its page shows.
@@ -48,34 +47,6 @@ def screening_detail(request, pk, screening_id):
             "screening": screening,
             "outcome": screening.outcome(),
             "changes": change_log(versions_of(screening)[:HISTORY_ON_PAGE]),
-            "answer_corrections": answer_corrections(screening),
+            "answer_corrections": screening.answer_corrections(),
         },
     )
-
-
-def answer_corrections(screening):
-    """Each answer corrected since the screening was taken: when, by whom, which item, what it
-    was and is now, and why (in one query, the answers being read already)."""
-    names = {answer.pk: answer.contraindication.name for answer in screening.answers.all()}
-    labels = dict(Answer.Value.choices)
-    versions = (
-        Answer.history.filter(screening_id=screening.pk)
-        .select_related("history_user")
-        .order_by("id", "history_date", "history_id")
-    )
-    corrections, before = [], {}
-    for version in versions:
-        earlier = before.get(version.id)
-        if earlier is not None and earlier.value != version.value:
-            corrections.append(
-                {
-                    "at": version.history_date,
-                    "by": version.history_user,
-                    "item": names.get(version.id, ""),
-                    "was": labels.get(earlier.value, earlier.value),
-                    "now": labels.get(version.value, version.value),
-                    "reason": version.history_change_reason or "",
-                }
-            )
-        before[version.id] = version
-    return corrections

@@ -70,6 +70,8 @@ class TechniqueAdmin(CatalogueAdmin):
     def get_readonly_fields(self, request, obj=None):
         if obj is None:
             return []
+        if obj.is_named_in_rules:
+            return ["code", "name", "is_relaxing", "why_fixed"]
         return ["code", "is_relaxing", "why_fixed"]
 
     @admin.display(boolean=True, description="may open a session")
@@ -83,24 +85,27 @@ class TechniqueAdmin(CatalogueAdmin):
             "only the gluteal stretch and stroking open one; stroking, shaking and the relaxing "
             "techniques the clinic adds close it; kneading, rubbing, vibration, push-ups and "
             "fist-crest stretching never do. Whether a new technique relaxes is said when it "
-            "is added."
+            "is added; the techniques the rules name keep their names."
         )
 
 
 @admin.register(Zone)
 class ZoneAdmin(CatalogueAdmin):
     list_display = ["name", "max_intensity", "position", "is_active"]
+    # Retiring is done on a zone's own page, where the light-only zones say why they stay.
+    list_editable = ["position"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_light_only:
-            return ["code", "max_intensity", "why_fixed"]
+            return ["code", "name", "max_intensity", "is_active", "why_fixed"]
         return super().get_readonly_fields(request, obj)
 
     @admin.display(description="why the depth is fixed")
     def why_fixed(self, zone):
         return (
             "No intense work over the kidney area, only light work over the projection of the "
-            "heart: a rule of the clinic's technique, not a setting."
+            "heart: a rule of the clinic's technique, not a setting. So the zone keeps its name "
+            "and stays in use."
         )
 
 
@@ -174,7 +179,7 @@ class CourseAdmin(HistoryAdmin):
     """Courses are planned on the client's page, which copies a template; here they are read,
     and the status, goal and planned number corrected."""
 
-    client_lookup = "client"
+    client_records = True
 
     list_display = [
         "client",
@@ -228,7 +233,7 @@ class SessionAdmin(HistoryAdmin):
     """Read-only: sessions are logged, signed, amended and voided on the staff pages, where
     every one passes through sessions_app.services and its rules."""
 
-    client_lookup = "course__client"
+    client_records = True
 
     list_display = [
         "course",

@@ -59,6 +59,7 @@ OPENING_TECHNIQUES = ("gluteal_stretch", "stroking")
 RELAXING_TECHNIQUES = ("stroking", "shaking")
 NEVER_RELAXING_TECHNIQUES = ("kneading", "rubbing", "vibration", "push_ups", "fist_crest_stretch")
 LIGHT_ONLY_ZONES = ("kidney_area", "heart_projection")
+RULE_TECHNIQUES = {*OPENING_TECHNIQUES, *RELAXING_TECHNIQUES, *NEVER_RELAXING_TECHNIQUES}
 
 
 class Technique(models.Model):
@@ -108,13 +109,30 @@ class Technique(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def is_named_in_rules(self):
+        """One of the techniques the rules name: its name is what therapists choose by."""
+        return self.code in RULE_TECHNIQUES
+
     def clean(self):
-        if self.pk and self.is_relaxing != type(self).objects.get(pk=self.pk).is_relaxing:
+        if not self.pk:
+            return
+        stored = type(self).objects.get(pk=self.pk)
+        if self.is_relaxing != stored.is_relaxing:
             raise ValidationError(
                 {
                     "is_relaxing": ValidationError(
                         "Whether a technique relaxes is fixed once it is added.",
                         code="relaxing_fixed",
+                    )
+                }
+            )
+        if self.is_named_in_rules and self.name != stored.name:
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        "The techniques the clinic's rules name keep their names.",
+                        code="rule_technique_renamed",
                     )
                 }
             )
@@ -149,10 +167,28 @@ class Zone(models.Model):
                     "The kidney area and the heart projection allow light work only."
                 ),
             ),
+            # Retired, they would leave the session form, and work over them would be logged
+            # under another zone's name.
+            models.CheckConstraint(
+                condition=Q(is_active=True) | ~Q(code__in=LIGHT_ONLY_ZONES),
+                name="sessions_app_zone_kidney_heart_in_use",
+                violation_error_message="The kidney area and the heart projection stay in use.",
+            ),
         ]
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        if self.pk and self.is_light_only and self.name != type(self).objects.get(pk=self.pk).name:
+            raise ValidationError(
+                {
+                    "name": ValidationError(
+                        "The kidney area and the heart projection keep their names.",
+                        code="light_only_zone_renamed",
+                    )
+                }
+            )
 
     @property
     def is_light_only(self):
@@ -509,6 +545,10 @@ class Session(Versioned):
     @property
     def is_draft(self):
         return self.state == self.State.DRAFT
+
+    @property
+    def client_pk(self):
+        return self.course.client_id
 
     def answers_to(self, user):
         """Whether `user` may sign or void the session: the therapist who performed it, or a

@@ -177,6 +177,12 @@ def revise_session(
         )
         session.course.client.ensure_active()
         session.check_version(opened_version)
+        if not session.answers_to(by):
+            raise ValidationError(
+                "Only the therapist who performed the session, or a clinic admin, can correct "
+                "its draft.",
+                code="not_yours",
+            )
         if not session.is_draft:
             raise ValidationError(
                 "%(session)s is signed or voided and locked; add an addendum instead.",

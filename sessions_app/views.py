@@ -134,13 +134,18 @@ def session_create(request, pk, course_id):
     plan = course.steps.select_related("technique", "zone")
     form = SessionForm(posted(request), initial={"form_token": uuid.uuid4()})
     formset = StepFormSet(posted(request), initial=step_initial(plan))
+    token = form.cleaned_data.get("form_token") if form.is_valid() else None
+    if token and (logged := course.sessions.filter(form_token=token).first()):
+        # The form was sent again (its answer lost on the way): the session stands as logged.
+        messages.info(request, f"{logged} was already logged from this form; check it below.")
+        return redirect(logged)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             session = services.log_session(
                 course=course,
                 by=request.user,
                 steps=formset.steps(),
-                form_token=form.cleaned_data["form_token"],
+                form_token=token,
                 **form.session_fields(),
             )
         except ValidationError as error:

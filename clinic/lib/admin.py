@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.lib.audit import record
+from clinic.lib.audit import SHOWN, record, record_each
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -17,9 +17,18 @@ class HistoryAdmin(SimpleHistoryAdmin):
     only hides the button; this refuses the request itself.
     """
 
-    # The lookup from a record to its client ("client", "course__client", "pk" for a client),
-    # so that opening it is logged; None for the catalogues, which hold no client's data.
-    client_lookup = None
+    # Whether the records are a client's (clinic.models.Versioned.client_pk names whose), so
+    # that every look at them is logged; the catalogues hold no client's data.
+    client_records = False
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        shown = getattr(response, "context_data", {}).get("cl")
+        if self.client_records and response.status_code == 200 and shown is not None:
+            # A list shows names beside clinical data (eligibility, a screening's outcome).
+            clients = {record.client_pk for record in shown.result_list}
+            record_each(request, sorted(clients), "back_office_list")
+        return response
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         response = super().change_view(request, object_id, form_url, extra_context)
@@ -42,12 +51,11 @@ class HistoryAdmin(SimpleHistoryAdmin):
         return response
 
     def log_look(self, request, object_id, view_name, response):
-        if self.client_lookup is None or response.status_code != 200:
+        if not self.client_records or response.status_code not in SHOWN:
             return
-        records = self.model._base_manager.filter(pk=valid_id(self.model._meta.pk, object_id))
-        client_id = records.values_list(self.client_lookup, flat=True).first()
-        if client_id is not None:
-            record(request, client_id, view_name, allowed=True)
+        shown = self.model._base_manager.filter(pk=valid_id(self.model._meta.pk, object_id))
+        if (shown := shown.first()) is not None:
+            record(request, shown.client_pk, view_name, allowed=True)
 
 
 def valid_id(field, value):

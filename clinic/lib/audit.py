@@ -11,11 +11,15 @@ from django.core.exceptions import PermissionDenied
 
 from clinic.models import AccessLog, Client
 
+# The answers that show the record: the page itself, and the conflict page, which shows the
+# saved version beside the person's own.
+SHOWN = (200, 409)
+
 
 def audited(view_name):
-    """Log each request of the decorated view: allowed when it answers 200, refused when the
-    user's role does not allow it. The view takes the client's id as `pk`, or none for a
-    clinic-wide export. `view_name` is the registered code, or a function of the view's
+    """Log each request of the decorated view: allowed when it shows the record (SHOWN),
+    refused when the user's role does not allow it. The view takes the client's id as `pk`, or
+    none for a clinic-wide export. `view_name` is the registered code, or a function of the view's
     keyword arguments that gives it (one view serving several exports)."""
 
     def decorator(view):
@@ -27,7 +31,7 @@ def audited(view_name):
             except PermissionDenied:
                 record(request, pk, code_of(kwargs), allowed=False)
                 raise
-            if response.status_code == 200:
+            if response.status_code in SHOWN:
                 record(request, pk, code_of(kwargs), allowed=True)
             return response
 

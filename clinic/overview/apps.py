@@ -16,6 +16,8 @@ class OverviewConfig(AppConfig):
         AccessLog.register_views(
             {
                 "client_page": "Client's page",
+                "client_list": "Client list",
+                "start_page": "Start page: needs attention",
                 "print": "Printable record",
                 "fhir": "FHIR export",
                 "clinic_csv": "Clinic-wide sessions CSV",

@@ -54,6 +54,8 @@ def home(request):
             attention=start_page.needing_attention(courses, today),
             whole_clinic=therapist is None,
         )
+        # "Needs attention" gives each client's reasons (a contraindication found, a reading).
+        record_each(request, [item["client"].pk for item in context["attention"]], "start_page")
     if roles.is_clinic_admin(user):
         context["weekly"] = start_page.weekly_sessions(today)
     if user.has_perm("clinic.add_client"):
@@ -95,6 +97,12 @@ class ClientListView(PermissionRequiredMixin, ListView):
             self.request.session[CLIENT_SEARCH] = ClientFilterForm(data).remembered()
         return redirect("overview:client_list")
 
+    def paginate_queryset(self, queryset, page_size):
+        # A page past the end (a reload after a search that found fewer) shows the last one.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get("page"))
+        return paginator, page, page.object_list, page.has_other_pages()
+
     def get_queryset(self):
         self.filter_form = ClientFilterForm(self.request.session.get(CLIENT_SEARCH, {}))
         clients = Client.objects.select_related("primary_therapist").prefetch_related("conditions")
@@ -105,6 +113,8 @@ class ClientListView(PermissionRequiredMixin, ListView):
         today = eligibility_for(context["clients"], timezone.localdate())
         for client in context["clients"]:
             client.eligibility_today = today[client.pk]
+        # Each row says why a client may not be treated (a contraindication found, a reading).
+        record_each(self.request, [client.pk for client in context["clients"]], "client_list")
         return context
 
 

@@ -1,6 +1,9 @@
 """A locked table, a slow database or a huge upload never hangs a worker: each ends at once in
 a page that says what happened."""
 
+import socket
+from unittest import mock
+
 import psycopg
 import pytest
 from django.db import connection
@@ -20,6 +23,8 @@ def test_a_body_over_the_limit_is_refused_before_it_is_read(client, reception, s
     response = client.post(url, {"first_name": "X"}, CONTENT_LENGTH=too_much)
     assert response.status_code == 413
     assert "11.0" in response.content.decode()  # the limit, in MB
+    assert response["X-Frame-Options"] == "DENY" and "Content-Security-Policy" in response
+    assert "no-store" in response["Cache-Control"]
     assert client.post(url, {"first_name": "X"}).status_code == 200  # a normal one is read
 
 
@@ -78,3 +83,21 @@ def test_the_health_check_answers_503_when_the_database_is_slow(client, monkeypa
     response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "down"}
+
+
+@ON_POSTGRESQL
+@pytest.mark.django_db
+def test_the_health_check_gives_up_on_a_server_that_never_answers(client, monkeypatch):
+    # A listener that takes the connection and says nothing, as a hung server would.
+    silent = socket.socket()
+    silent.bind(("127.0.0.1", 0))
+    silent.listen()
+    monkeypatch.setattr("clinic.views.HEALTH_TIMEOUT_MS", 1000)
+    try:
+        with mock.patch.dict(
+            connection.settings_dict, {"HOST": "127.0.0.1", "PORT": silent.getsockname()[1]}
+        ):
+            response = client.get(reverse("healthz"))
+    finally:
+        silent.close()
+    assert response.status_code == 503

@@ -1,6 +1,7 @@
 """A clinic admin runs the back office but cannot raise their own rights, read anyone's second
 factor, or remove anyone; odd ids and long usernames are answered, never a 500."""
 
+import importlib
 import stat
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic import roles
@@ -89,3 +91,40 @@ def test_scans_are_stored_for_the_app_alone(client_record):
     scan = Path(note.scan.path)
     assert stat.S_IMODE(scan.stat().st_mode) == 0o600
     assert stat.S_IMODE(scan.parent.stat().st_mode) == 0o700
+
+
+def test_scans_stored_before_are_made_private_by_the_migration(tmp_path):
+    private_scans = importlib.import_module("clinic.migrations.0004_private_scans")
+    old = tmp_path / "media" / "referral-scans"
+    old.mkdir(parents=True)
+    (old / "letter.pdf").write_bytes(b"%PDF-1.4")
+    old.chmod(0o755)
+    (old / "letter.pdf").chmod(0o644)
+    private_scans.make_private(tmp_path / "media")
+    assert stat.S_IMODE(old.stat().st_mode) == 0o700
+    assert stat.S_IMODE((old / "letter.pdf").stat().st_mode) == 0o600
+
+
+def test_saving_a_user_keeps_the_groups_a_superuser_gave(
+    admin_client_, therapist, superuser_made_group
+):
+    therapist.groups.add(superuser_made_group)
+    url = reverse("admin:clinic_user_change", args=[therapist.pk])
+    joined = timezone.localtime(therapist.date_joined)
+    response = admin_client_.post(
+        url,
+        {
+            "username": therapist.username,
+            "first_name": "Renamed",
+            "last_name": therapist.last_name,
+            "is_active": "on",
+            # The browser sends what the form offers: the roles.
+            "groups": [Group.objects.get(name=roles.THERAPIST).pk],
+            "date_joined_0": joined.date().isoformat(),
+            "date_joined_1": joined.strftime("%H:%M:%S"),
+        },
+    )
+    assert response.status_code == 302
+    therapist.refresh_from_db()
+    assert therapist.first_name == "Renamed"
+    assert set(therapist.groups.values_list("name", flat=True)) == {roles.THERAPIST, "IT"}

@@ -1,6 +1,6 @@
 from unittest import mock
 
-from django.db import OperationalError
+from django.db import OperationalError, connection
 from django.urls import reverse
 
 
@@ -12,7 +12,10 @@ def test_healthz_answers_200_when_the_database_answers(client, db):
 
 
 def test_healthz_answers_503_when_the_database_fails(client, db):
-    with mock.patch("clinic.views.connection.cursor", side_effect=OperationalError("down")):
+    with (
+        mock.patch("clinic.views.connection.cursor", side_effect=OperationalError("down")),
+        mock.patch.dict(connection.settings_dict, {"PORT": 1}),
+    ):
         response = client.get(reverse("healthz"))
     assert response.status_code == 503
     assert response.json()["database"] == "down"

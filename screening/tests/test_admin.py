@@ -89,3 +89,6 @@ def test_a_screening_is_corrected_in_the_back_office_only_with_a_reason(
     page = admin_client_.get(screening.get_absolute_url()).content.decode()
     assert "Answers corrected" in page and "Ticked the wrong row." in page
     assert "Tumours, benign or malignant" in page
+    history = admin_client_.get(reverse("admin:screening_screening_history", args=[screening.pk]))
+    assert "Answers corrected" in history.content.decode()
+    assert "Tumours, benign or malignant" in history.content.decode()

@@ -2,6 +2,7 @@
 heart projection take deep work, nor change which techniques open and close a session."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -101,3 +102,29 @@ def test_a_technique_the_clinic_adds_as_relaxing_closes_a_session_and_stays_so(a
     admin_client_.post(url, technique_form(patting))  # "relaxing" unticked: ignored
     patting.refresh_from_db()
     assert patting.is_relaxing
+
+
+@pytest.mark.parametrize(("model", "code"), [("zone", "kidney_area"), ("technique", "stroking")])
+def test_what_the_rules_name_keeps_its_name(admin_client_, model, code):
+    # Swapping names would put the kidney area's rule on another zone, or kneading's on stroking.
+    entry = {"zone": Zone, "technique": Technique}[model].objects.get(code=code)
+    form = zone_form if model == "zone" else technique_form
+    url = reverse(f"admin:sessions_app_{model}_change", args=[entry.pk])
+    admin_client_.post(url, form(entry, name="Renamed"))
+    entry.refresh_from_db()
+    assert entry.name != "Renamed"
+    with pytest.raises(ValidationError, match="keep their names"):
+        entry.name = "Renamed"
+        entry.full_clean()
+
+
+def test_the_kidney_area_stays_in_use(admin_client_):
+    kidney = Zone.objects.get(code="kidney_area")
+    url = reverse("admin:sessions_app_zone_change", args=[kidney.pk])
+    data = zone_form(kidney)
+    del data["is_active"]
+    admin_client_.post(url, data)
+    kidney.refresh_from_db()
+    assert kidney.is_active
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Zone.objects.filter(code="kidney_area").update(is_active=False)

@@ -297,11 +297,14 @@ def test_a_form_sent_twice_logs_one_session(client, course, therapist):
     data = {**session_data(course), "form_token": str(token)}
 
     first = client.post(url, data)
-    again = client.post(url, data)  # the answer to the first was lost; the browser resends
+    # The answer to the first was lost; the browser sends it again, here with a change.
+    again = client.post(url, {**data, "pain_after": "2"}, follow=True)
 
-    assert Session.objects.filter(course=course).count() == 1
-    assert first.status_code == again.status_code == 302
-    assert first.url == again.url == Session.objects.get(course=course).get_absolute_url()
+    logged = Session.objects.get(course=course)
+    assert first.status_code == 302 and first.url == logged.get_absolute_url()
+    assert again.redirect_chain == [(logged.get_absolute_url(), 302)]
+    assert "was already logged from this form" in again.content.decode()
+    assert logged.pain_after == 3
     other = {**session_data(course), "form_token": str(uuid.uuid4())}
     client.post(url, {**other, "performed_at": data["performed_at"][:-2] + "59"})
     assert Session.objects.filter(course=course).count() == 2
@@ -313,3 +316,24 @@ def test_a_form_token_of_another_course_logs_nothing(course, therapist):
     with pytest.raises(ValidationError, match="used for another course"):
         log(other, days_ago=1, form_token=first.form_token)
     assert not other.sessions.exists()
+
+
+def test_only_the_therapist_who_performed_it_or_a_clinic_admin_corrects_a_draft(
+    draft, therapist, clinic_admin
+):
+    colleague = UserFactory()
+    colleague.groups.add(*therapist.groups.all())
+    changes = {
+        "steps": plan_steps(draft.course),
+        "performed_at": draft.performed_at,
+        "pain_before": 6,
+        "pain_after": 1,
+        "tolerance": "well",
+    }
+    with pytest.raises(ValidationError, match="Only the therapist who performed the session"):
+        revise_session(session=draft, by=colleague, **changes)
+    draft.refresh_from_db()
+    assert draft.pain_after == 4
+    revise_session(session=draft, by=clinic_admin, **changes)
+    draft.refresh_from_db()
+    assert draft.pain_after == 1

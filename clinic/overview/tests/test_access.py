@@ -9,8 +9,9 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clinic.models import AccessLog
+from clinic.models import AccessLog, Client
 from clinic.tests.factories import ReferralNoteFactory
+from clinic.tests.test_conflicts import form_of
 from screening.tests.factories import screen
 from sessions_app.tests.factories import course_for, log
 
@@ -471,3 +472,33 @@ def test_the_back_office_logs_every_look_at_a_clients_record(
         "back_office" if page == "change" else "back_office_history",
         True,
     )
+
+
+@pytest.mark.parametrize(
+    ("model", "shown"),
+    [
+        ("clinic_client", True),
+        ("clinic_referralnote", REFERRAL),
+        ("screening_screening", SCREENING),
+        ("sessions_app_course", COURSE),
+        ("sessions_app_session", SESSION),
+    ],
+)
+def test_the_back_office_logs_the_clients_a_list_shows(
+    admin_client_, clinic_admin, client_record, url_args, model, shown
+):
+    url_args[shown]  # the record exists
+    assert admin_client_.get(reverse(f"admin:{model}_changelist")).status_code == 200
+    (look,) = AccessLog.objects.filter(client=client_record)
+    assert (look.user, look.view) == (clinic_admin, "back_office_list")
+
+
+def test_the_conflict_page_is_a_look_too(client, reception, client_record):
+    url = reverse("clinic:client_edit", args=[client_record.pk])
+    client.force_login(reception)
+    stale = form_of(client, url)
+    Client.objects.get(pk=client_record.pk).save()  # someone else saves meanwhile
+    AccessLog.objects.all().delete()
+    assert client.post(url, {**stale, "phone": "+79160000333"}).status_code == 409
+    (look,) = AccessLog.objects.filter(client=client_record)
+    assert (look.user, look.view, look.allowed) == (reception, "client_form", True)

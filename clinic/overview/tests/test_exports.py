@@ -294,6 +294,8 @@ def test_the_access_log_names_every_audited_view():
     # filters and labels the log with these names.
     assert AccessLog.VIEWS == {
         "client_page": "Client's page",
+        "client_list": "Client list",
+        "start_page": "Start page: needs attention",
         "print": "Printable record",
         "csv": "Sessions CSV",
         "fhir": "FHIR export",
@@ -312,4 +314,6 @@ def test_the_access_log_names_every_audited_view():
         "session_action": "Void or addendum form",
         "back_office": "Back office: a record",
         "back_office_history": "Back office: a record's history",
+        "back_office_list": "Back office: a list of records",
+        "conflict": "Edit conflict page",
     }
