@@ -117,12 +117,7 @@ def log_session(
         # Locking the course makes concurrent logging wait here, so numbers stay gap-free and
         # a form sent twice at once finds its first session.
         course = Course.objects.select_for_update().select_related("client").get(pk=course.pk)
-        if form_token and (logged := Session.objects.filter(form_token=form_token).first()):
-            if logged.course_id != course.pk:
-                raise ValidationError(
-                    "This form was used for another course; open the form of this course again.",
-                    code="form_used",
-                )
+        if logged := logged_from_form(course=course, form_token=form_token):
             return logged
         session = Session(course=course, therapist=by, created_by=by, form_token=form_token)
         record(
@@ -147,6 +142,18 @@ def log_session(
             course._history_user = by
             course.save(update_fields=["status", "updated_at"])
         return session
+
+
+def logged_from_form(*, course, form_token):
+    """The session already logged from the form with this one-time token, or None. A token
+    of another course's form is refused (ValidationError): it cannot log here."""
+    logged = Session.objects.filter(form_token=form_token).first() if form_token else None
+    if logged is not None and logged.course_id != course.pk:
+        raise ValidationError(
+            "This form was used for another course; open the form of this course again.",
+            code="form_used",
+        )
+    return logged
 
 
 def revise_session(

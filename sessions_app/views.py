@@ -135,7 +135,12 @@ def session_create(request, pk, course_id):
     form = SessionForm(posted(request), initial={"form_token": uuid.uuid4()})
     formset = StepFormSet(posted(request), initial=step_initial(plan))
     token = form.cleaned_data.get("form_token") if form.is_valid() else None
-    if token and (logged := course.sessions.filter(form_token=token).first()):
+    try:
+        logged = services.logged_from_form(course=course, form_token=token)
+    except ValidationError as error:
+        form.add_error(None, error)
+        logged = None
+    if logged is not None:
         # The form was sent again (its answer lost on the way): the session stands as logged.
         messages.info(request, f"{logged} was already logged from this form; check it below.")
         return redirect(logged)

@@ -22,8 +22,10 @@ class CorrectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if self.instance.pk and not cleaned.get("correction_reason", "").strip():
-            self.add_error("correction_reason", ValidationError(MISSING, code="correction_reason"))
+        try:
+            give_reason(self.instance, cleaned.get("correction_reason", ""))
+        except ValidationError as error:
+            self.add_error("correction_reason", error)  # on the field, where it is typed
         return cleaned
 
 

@@ -449,16 +449,17 @@ def test_every_page_that_shows_a_clients_record_logs_who_looked(
     assert [(look.user, look.allowed) for look in looks] == [(users[role], True)]
 
 
-@pytest.mark.parametrize(
-    ("model", "shown"),
-    [
-        ("clinic_client", True),
-        ("clinic_referralnote", REFERRAL),
-        ("screening_screening", SCREENING),
-        ("sessions_app_course", COURSE),
-        ("sessions_app_session", SESSION),
-    ],
-)
+# The back office's pages of a client's records, and the URL argument each one's record is.
+BACK_OFFICE_RECORDS = [
+    ("clinic_client", True),
+    ("clinic_referralnote", REFERRAL),
+    ("screening_screening", SCREENING),
+    ("sessions_app_course", COURSE),
+    ("sessions_app_session", SESSION),
+]
+
+
+@pytest.mark.parametrize(("model", "shown"), BACK_OFFICE_RECORDS)
 @pytest.mark.parametrize("page", ["change", "history"])
 def test_the_back_office_logs_every_look_at_a_clients_record(
     admin_client_, clinic_admin, client_record, url_args, model, shown, page
@@ -474,16 +475,7 @@ def test_the_back_office_logs_every_look_at_a_clients_record(
     )
 
 
-@pytest.mark.parametrize(
-    ("model", "shown"),
-    [
-        ("clinic_client", True),
-        ("clinic_referralnote", REFERRAL),
-        ("screening_screening", SCREENING),
-        ("sessions_app_course", COURSE),
-        ("sessions_app_session", SESSION),
-    ],
-)
+@pytest.mark.parametrize(("model", "shown"), BACK_OFFICE_RECORDS)
 def test_the_back_office_logs_the_clients_a_list_shows(
     admin_client_, clinic_admin, client_record, url_args, model, shown
 ):
