@@ -7,7 +7,7 @@ DEMO_PASSWORD ?= clinic-demo
 export DEMO_PASSWORD
 
 .PHONY: run test test-unit test-browser lint format check-migrations deps deps-dev loadtest e2e \
-	bench
+	bench messages
 
 # Stamp files make a second `make run` skip the installs unless the pins changed.
 $(VENV)/.runtime: requirements.txt
@@ -68,6 +68,15 @@ lint: $(VENV)/.dev
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+# After changing a user-visible text: gather the texts into locale/ru/LC_MESSAGES/django.po,
+# translate the new entries there, and compile. The compiled .mo is committed, so that running
+# the app needs no gettext; clinic/tests/test_language.py fails while the two differ.
+messages: $(VENV)/.runtime
+	$(PY) manage.py makemessages -l ru --no-obsolete --add-location=file --ignore='.venv/*' \
+		--ignore='node_modules/*' --ignore='*/tests/*' --ignore='e2e/*' --ignore='bench/*' \
+		--ignore='loadtest/*' --ignore='staticfiles/*'
+	$(PY) manage.py compilemessages -l ru --ignore='.venv/*' --ignore='node_modules/*'
 
 check-migrations: $(VENV)/.runtime
 	$(PY) manage.py makemigrations --check --dry-run

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.utils import translation
 
 from clinic import roles
 from clinic.tests.factories import ClientFactory, UserFactory
@@ -58,3 +59,12 @@ def fast_password_hashing(settings):
 def private_media(settings, tmp_path):
     # Uploaded scans go to a folder of the test's own, never into the checkout.
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """The tests read the pages in English, whatever the clinic's default (CLINIC_LANGUAGE);
+    the tests of the Russian pages choose Russian themselves."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield

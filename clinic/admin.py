@@ -5,8 +5,11 @@ from django.contrib.auth.models import Group
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from modeltranslation.admin import TranslationAdmin
 
 from clinic import roles
 from clinic.forms import ClientForm, ReferralNoteForm
@@ -16,11 +19,11 @@ from clinic.services import file_referral, register_client
 
 
 class ArchivedFilter(admin.SimpleListFilter):
-    title = "status"
+    title = _("status")
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("active", "Active"), ("archived", "Archived")]
+        return [("active", _("Active")), ("archived", _("Archived"))]
 
     def queryset(self, request, queryset):
         if self.value() == "active":
@@ -64,9 +67,9 @@ class ClientAdmin(HistoryAdmin):
                 ]
             },
         ),
-        ("Contact", {"fields": ["phone", "email", "address"]}),
+        (_("Contact"), {"fields": ["phone", "email", "address"]}),
         (
-            "Clinical",
+            _("Clinical"),
             {
                 "fields": [
                     "occupation",
@@ -77,10 +80,10 @@ class ClientAdmin(HistoryAdmin):
                 ]
             },
         ),
-        ("System", {"fields": ["archived_at", "created_at", "updated_at", "created_by"]}),
+        (_("System"), {"fields": ["archived_at", "created_at", "updated_at", "created_by"]}),
     ]
 
-    @admin.display(boolean=True, description="active", ordering="archived_at")
+    @admin.display(boolean=True, description=_("active"), ordering="archived_at")
     def is_active(self, client):
         return not client.is_archived
 
@@ -101,23 +104,35 @@ class ClientAdmin(HistoryAdmin):
         else:
             register_client(client=obj, by=request.user)
 
-    @admin.action(description="Archive selected clients", permissions=["archive"])
+    @admin.action(description=_("Archive selected clients"), permissions=["archive"])
     def archive_clients(self, request, queryset):
         clients = list(queryset.active())
         for client in clients:
             client.archive()
-        self.message_user(request, f"{len(clients)} client(s) archived.", messages.SUCCESS)
+        count = len(clients)
+        self.message_user(
+            request,
+            ngettext("%(count)d client archived.", "%(count)d clients archived.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
-    @admin.action(description="Restore selected clients", permissions=["archive"])
+    @admin.action(description=_("Restore selected clients"), permissions=["archive"])
     def restore_clients(self, request, queryset):
         clients = list(queryset.archived())
         for client in clients:
             client.restore()
-        self.message_user(request, f"{len(clients)} client(s) restored.", messages.SUCCESS)
+        count = len(clients)
+        self.message_user(
+            request,
+            ngettext("%(count)d client restored.", "%(count)d clients restored.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Condition)
-class ConditionAdmin(admin.ModelAdmin):
+class ConditionAdmin(TranslationAdmin):
     list_display = ["name", "icd10", "position", "is_active"]
     list_editable = ["position", "is_active"]
     list_filter = ["is_active"]
@@ -162,12 +177,12 @@ class ReferralNoteAdmin(HistoryAdmin):
         # A note stays with the client it was filed for.
         return [*self.readonly_fields, "client"] if obj else self.readonly_fields
 
-    @admin.display(description="stored scan")
+    @admin.display(description=_("stored scan"))
     def scan_link(self, note):
         if not note.scan:
             return "—"
         url = reverse("clinic:referral_scan", args=[note.client_id, note.pk])
-        return format_html('<a href="{}">Open the scan</a>', url)
+        return format_html('<a href="{}">{}</a>', url, _("Open the scan"))
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -200,7 +215,11 @@ class ClinicUserAdmin(UserAdmin):
         if db_field.name == "groups" and not request.user.is_superuser:
             # A role, never a group a superuser made with other permissions.
             kwargs["queryset"] = Group.objects.filter(name__in=roles.ALL)
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if db_field.name == "groups" and formfield is not None:
+            # The roles by the names people read; the groups keep their English names.
+            formfield.label_from_instance = lambda group: str(roles.label(group.name))
+        return formfield
 
     def save_related(self, request, form, formsets, change):
         # Groups the form did not offer (a superuser's own) stay as they were.
@@ -253,20 +272,28 @@ class RoleAdmin(GroupAdmin):
     it is read, even by a superuser. Clinic admins only read groups (a group they could edit
     would give them any permission); a superuser may keep other groups of the clinic's own."""
 
+    # A role by the name people read; its stored (English) name is on its own page.
+    list_display = ["shown_as"]
+
+    @admin.display(description=_("role"), ordering="name")
+    def shown_as(self, group):
+        return roles.label(group.name)
+
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.name in roles.ALL:
-            return ["name", "permissions"]
+            return ["shown_as", "name", "permissions"]
         return super().get_readonly_fields(request, obj)
 
 
 class ViewFilter(admin.SimpleListFilter):
     """The audited views, as the apps registered them (AccessLog.VIEWS)."""
 
-    title = "view"
+    title = _("view")
     parameter_name = "view"
 
     def lookups(self, request, model_admin):
-        return sorted(AccessLog.VIEWS.items(), key=lambda item: item[1])
+        # Sorted by the label as read in the current language.
+        return sorted(AccessLog.VIEWS.items(), key=lambda item: str(item[1]))
 
     def queryset(self, request, queryset):
         return queryset.filter(view=self.value()) if self.value() else queryset
@@ -282,17 +309,17 @@ class AccessLogAdmin(admin.ModelAdmin):
     search_fields = ["client__record_number", "client__last_name", "user__username"]
     date_hierarchy = "at"
 
-    @admin.display(description="client", ordering="client__record_number")
+    @admin.display(description=_("client"), ordering="client__record_number")
     def client_records(self, entry):
         """The client, linking to every look at this client's records."""
         if entry.client_id is None:
-            return "— (clinic-wide)"
+            return _("— (clinic-wide)")
         url = reverse("admin:clinic_accesslog_changelist") + f"?client__id__exact={entry.client_id}"
         return format_html(
-            '<a href="{}" title="Every look at this record">{}</a>', url, entry.client
+            '<a href="{}" title="{}">{}</a>', url, _("Every look at this record"), entry.client
         )
 
-    @admin.display(description="view", ordering="view")
+    @admin.display(description=_("view"), ordering="view")
     def view_label(self, entry):
         return entry.view_label
 

@@ -5,19 +5,20 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from clinic import roles
 from clinic.lib import second_factor
 
-REFUSAL = "The back office is for clinic admins only."
+REFUSAL = _("The back office is for clinic admins only.")
 
 
 class ClinicAdminSite(admin.AdminSite):
     """The back office. Only clinic admins enter; everyone signs in on the app's own page."""
 
-    site_header = "Clinic records — back office"
-    site_title = "Clinic back office"
-    index_title = "Records, catalogues and users"
+    site_header = _("Clinic records — back office")
+    site_title = _("Clinic back office")
+    index_title = _("Records, catalogues and users")
     site_url = "/"
 
     def has_permission(self, request):

@@ -1,11 +1,12 @@
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class ClinicConfig(AppConfig):
     name = "clinic"
-    verbose_name = "Clinic records"
+    verbose_name = _("Clinic records")
 
     def ready(self):
         from clinic import roles
@@ -16,11 +17,11 @@ class ClinicConfig(AppConfig):
         record_kinds.register(ReferralKind())
         AccessLog.register_views(
             {
-                "client_form": "Client's edit form",
-                "back_office": "Back office: a record",
-                "back_office_history": "Back office: a record's history",
-                "back_office_list": "Back office: a list of records",
-                "conflict": "Edit conflict page",
+                "client_form": _("Client's edit form"),
+                "back_office": _("Back office: a record"),
+                "back_office_history": _("Back office: a record's history"),
+                "back_office_list": _("Back office: a list of records"),
+                "conflict": _("Edit conflict page"),
             }
         )
         # After every migrate, as contrib.auth creates permissions: the roles get exactly

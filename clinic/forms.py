@@ -8,12 +8,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from clinic import roles
+from clinic.lib import phones
 from clinic.lib.corrections import CorrectionForm
+from clinic.lib.dates import DayFirstDateInput
 from clinic.lib.scans import scan_format, validate_scan
 from clinic.lib.versions import VersionedForm
-from clinic.models import Client, Condition, ReferralNote, normalise_phone
+from clinic.models import Client, Condition, ReferralNote
 
 
 def therapists():
@@ -26,14 +29,22 @@ def therapists():
 
 class ClientForm(VersionedForm, forms.ModelForm):
     # Longer than the stored number: spaces, dashes and brackets are typed, then dropped.
-    phone = forms.CharField(max_length=30, help_text="With country code, e.g. +7 916 123-45-67.")
-    primary_therapist = forms.ModelChoiceField(queryset=therapists(), required=False)
+    phone = forms.CharField(
+        label=_("phone"),
+        max_length=30,
+        help_text=_("As people write it: 8 916 123-45-67, +7 (916) 123-45-67."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+    primary_therapist = forms.ModelChoiceField(
+        label=_("primary therapist"), queryset=therapists(), required=False
+    )
 
     class Meta:
         model = Client
         fields = [
-            "first_name",
             "last_name",
+            "first_name",
+            "patronymic",
             "date_of_birth",
             "sex",
             "phone",
@@ -46,7 +57,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
             "primary_therapist",
         ]
         widgets = {
-            "date_of_birth": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "date_of_birth": DayFirstDateInput(birth_date=True),
             "conditions": forms.CheckboxSelectMultiple,
             "complaint": forms.Textarea(attrs={"rows": 3}),
         }
@@ -66,7 +77,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
         self.fields["conditions"].queryset = Condition.objects.filter(in_use).distinct()
         self.helper = FormHelper()
         self.helper.layout = Layout(
-            Row(Column("first_name"), Column("last_name")),
+            Row(Column("last_name"), Column("first_name"), Column("patronymic")),
             Row(Column("date_of_birth"), Column("sex")),
             Row(Column("phone"), Column("email")),
             "address",
@@ -75,7 +86,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
             "conditions",
             "primary_therapist",
             "opened_version",
-            Submit("save", "Save client"),
+            Submit("save", _("Save client")),
         )
 
     def clean_first_name(self):
@@ -84,8 +95,11 @@ class ClientForm(VersionedForm, forms.ModelForm):
     def clean_last_name(self):
         return self.cleaned_data["last_name"].strip()
 
+    def clean_patronymic(self):
+        return self.cleaned_data["patronymic"].strip()
+
     def clean_phone(self):
-        return normalise_phone(self.cleaned_data["phone"])
+        return phones.normalise(self.cleaned_data["phone"])
 
     def clean(self):
         if self.instance.pk:
@@ -94,7 +108,12 @@ class ClientForm(VersionedForm, forms.ModelForm):
         first, last, born = (cleaned.get(f) for f in ("first_name", "last_name", "date_of_birth"))
         if first and last and born:
             existing = (
-                Client.objects.same_person(first_name=first, last_name=last, date_of_birth=born)
+                Client.objects.same_person(
+                    first_name=first,
+                    last_name=last,
+                    patronymic=cleaned.get("patronymic", ""),
+                    date_of_birth=born,
+                )
                 .exclude(pk=self.instance.pk)
                 .first()
             )
@@ -105,10 +124,13 @@ class ClientForm(VersionedForm, forms.ModelForm):
                     "date_of_birth",
                     ValidationError(
                         format_html(
-                            "A client with this name and date of birth is already registered: "
-                            '<a href="{}">{}</a>. Open that record instead of adding a new one.',
-                            existing.get_absolute_url(),
-                            existing,
+                            _(
+                                "A client with this name and date of birth is already "
+                                'registered: <a href="{url}">{client}</a>. Open that record '
+                                "instead of adding a new one."
+                            ),
+                            url=existing.get_absolute_url(),
+                            client=existing,
                         ),
                         code="duplicate_client",
                     ),
@@ -132,8 +154,8 @@ class ReferralNoteForm(CorrectionForm, VersionedForm, forms.ModelForm):
             "scan",
         ]
         widgets = {
-            "consult_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "valid_until": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "consult_date": DayFirstDateInput(),
+            "valid_until": DayFirstDateInput(),
             "decision": forms.RadioSelect,
             "restrictions": forms.Textarea(attrs={"rows": 2}),
             "icd10": forms.TextInput(attrs={"list": "icd10-codes", "autocomplete": "off"}),
@@ -148,7 +170,7 @@ class ReferralNoteForm(CorrectionForm, VersionedForm, forms.ModelForm):
         # Radio buttons need no empty "---------" entry: nothing chosen means not answered.
         self.fields["decision"].choices = ReferralNote.Decision.choices
         if self.instance.scan:
-            self.fields["scan"].help_text = (
+            self.fields["scan"].help_text = _(
                 "A scan is stored. Choose a file only to replace it (PDF, JPEG or PNG, "
                 "at most 10 MB); the earlier one stays in the record's history."
             )
@@ -157,12 +179,7 @@ class ReferralNoteForm(CorrectionForm, VersionedForm, forms.ModelForm):
         self.helper.layout = Layout(
             Row(Column("specialist_name"), Column("specialty"), Column("consult_date")),
             Row(Column("diagnosis", css_class="col-md-8"), Column("icd10", css_class="col-md-4")),
-            HTML(
-                '<datalist id="icd10-codes"><option value="M42">Osteochondrosis</option>'
-                '<option value="M51">Disc disorders, hernia</option>'
-                '<option value="M41">Scoliosis</option><option value="M54">Back pain</option>'
-                "</datalist>"
-            ),
+            HTML('{% include "clinic/_icd10_codes.html" %}'),
             "stage",
             "decision",
             "restrictions",
@@ -170,7 +187,7 @@ class ReferralNoteForm(CorrectionForm, VersionedForm, forms.ModelForm):
             "scan",
             *(["correction_reason"] if self.instance.pk else []),
             "opened_version",
-            Submit("save", "Save referral note"),
+            Submit("save", _("Save referral note")),
         )
 
     def clean_icd10(self):
@@ -208,10 +225,10 @@ class ReferralNoteForm(CorrectionForm, VersionedForm, forms.ModelForm):
 
 class TokenForm(forms.Form):
     token = forms.RegexField(
-        label="Code from the authenticator app",
+        label=_("Code from the authenticator app"),
         regex=r"^\s*\d{6}\s*$",
         max_length=10,
-        error_messages={"invalid": "Enter the 6 digits the app shows now."},
+        error_messages={"invalid": _("Enter the 6 digits the app shows now.")},
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
     )
 

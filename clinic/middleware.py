@@ -4,9 +4,11 @@ answer to an archived client and to an edit conflict, whichever view met it."""
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.shortcuts import redirect
 from django.template import loader
 from django.template.defaultfilters import filesizeformat
+from django.utils import translation
 from django.utils.cache import patch_cache_control
 
 from clinic.lib.audit import record
@@ -80,3 +82,20 @@ class EditConflictMiddleware:
             record(request, exception.saved.client_pk, "conflict", allowed=True)
             return conflict_page(request, exception.saved)
         return None
+
+
+class UserLanguageMiddleware(LocaleMiddleware):
+    """The language of every page: the signed-in user's own choice, kept on their account;
+    before sign-in, the one chosen on the sign-in page (a cookie); otherwise the clinic's
+    (LANGUAGE_CODE). Unlike Django's LocaleMiddleware it does not follow the browser's
+    Accept-Language: a clinic's staff work in the clinic's language unless they choose."""
+
+    def process_request(self, request):
+        user = getattr(request, "user", None)
+        chosen = user.language if user is not None and user.is_authenticated else ""
+        if not chosen:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        if chosen not in dict(settings.LANGUAGES):
+            chosen = settings.LANGUAGE_CODE
+        translation.activate(chosen)
+        request.LANGUAGE_CODE = translation.get_language()

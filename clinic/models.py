@@ -8,39 +8,55 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from clinic.lib import names, phones
 from clinic.lib.versions import EditConflict
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 
-# Stored phone numbers are normalised: an optional leading + and 7 to 15 digits (E.164 length).
+# Stored phone numbers are in the international form phones.normalise gives: + and 7 to 15
+# digits (E.164); the forms turn what people type into it.
 phone_validator = RegexValidator(
-    r"^\+?\d{7,15}$",
-    "Enter a phone number of 7 to 15 digits, optionally starting with +, e.g. +7 916 123-45-67.",
+    r"^\+\d{7,15}$",
+    _("Enter a phone number with the area code, e.g. 8 916 123-45-67 or +7 916 123-45-67."),
     code="invalid_phone",
 )
 icd10_validator = RegexValidator(
     r"^[A-Z][0-9]{2}(\.[0-9]{1,2})?$",
-    "Enter an ICD-10 code such as M42, M51.1 or M54.5 (capital letter, two digits, "
-    "optionally a dot and one or two digits).",
+    _(
+        "Enter an ICD-10 code such as M42, M51.1 or M54.5 (capital letter, two digits, "
+        "optionally a dot and one or two digits)."
+    ),
     code="invalid_icd10",
 )
-PHONE_SEPARATORS = re.compile(r"[\s()\-.]")
 
 
 class User(AbstractUser):
     """A member of the clinic's staff; what they may do is their role (clinic.roles)."""
 
+    patronymic = models.CharField(_("patronymic"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language of the pages for this person; empty: the clinic's."),
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("staff member")
+        verbose_name_plural = _("staff")
+
     def __str__(self):
         # The one way a person is named, on the pages, in the exports and in the back office.
         return self.get_full_name() or self.get_username()
 
-
-def normalise_phone(value):
-    """'+7 (916) 123-45-67' -> '+79161234567'; anything else is left for the validator to refuse."""
-    return PHONE_SEPARATORS.sub("", value or "")
+    def get_full_name(self):
+        return names.full_name(self.last_name, self.first_name, self.patronymic)
 
 
 class Versioned(models.Model):
@@ -91,6 +107,10 @@ class RecordCounter(models.Model):
     series = models.CharField(max_length=30, primary_key=True)
     last = models.PositiveBigIntegerField(default=0)
 
+    class Meta:
+        verbose_name = _("record counter")
+        verbose_name_plural = _("record counters")
+
     def __str__(self):
         return f"{self.series}: {self.last}"
 
@@ -110,17 +130,23 @@ class RecordCounter(models.Model):
 class Condition(models.Model):
     """A condition the clinic treats (catalogue, extended by clinic admins)."""
 
-    name = models.CharField(max_length=100, unique=True)
-    icd10 = models.CharField("ICD-10 code", max_length=10, blank=True)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order in lists.")
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    icd10 = models.CharField(_("ICD-10 code"), max_length=10, blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in lists.")
+    )
     is_active = models.BooleanField(
-        "in use",
+        _("in use"),
         default=True,
-        help_text="Retired conditions stay on the clients who have them but are no longer offered.",
+        help_text=_(
+            "Retired conditions stay on the clients who have them but are no longer offered."
+        ),
     )
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
 
     def __str__(self):
         return self.name
@@ -133,23 +159,29 @@ class ClientQuerySet(models.QuerySet):
     def archived(self):
         return self.filter(archived_at__isnull=False)
 
-    def same_person(self, *, first_name, last_name, date_of_birth):
-        return self.filter(name_key=name_key(first_name, last_name), date_of_birth=date_of_birth)
+    def same_person(self, *, first_name, last_name, patronymic="", date_of_birth):
+        """The duplicate check: the same surname, given name, patronymic and date of birth,
+        whatever the case; namesakes with different patronymics are different people."""
+        return self.filter(
+            name_key=names.name_key(last_name, first_name, patronymic), date_of_birth=date_of_birth
+        )
 
     def search(self, query):
         """Clients matching a name, a record number, a phone number or a date of birth.
 
-        Every word of a name query must match a first name, a last name or a record number,
-        so "anna petrova" finds Anna Petrova and not every Anna.
+        Every word of a name query must match a part of the name (surname, given name or
+        patronymic, in any order and case) or a record number, so "петрова анна" finds
+        Petrova Anna Ivanovna and not every Anna.
         """
         query = (query or "").strip()
         if not query:
             return self
-        born = parse_birth_date(query)
+        born = parse_date(query)
         if born:
             return self.filter(date_of_birth=born)
-        digits = normalise_phone(query).lstrip("+")
-        if digits.isdigit():
+        phone = phones.search_key(query)
+        if phone is not None:
+            digits = phone.lstrip("+")
             return self.filter(Q(phone__contains=digits) | Q(record_number__icontains=digits))
         clients = self
         for word in query.split():
@@ -159,23 +191,22 @@ class ClientQuerySet(models.QuerySet):
             if RECORD_NUMBER_SHAPE.fullmatch(word):
                 clients = clients.filter(record_number=word.upper())
             else:
-                clients = clients.filter(name_key__contains=word.casefold())
+                clients = clients.filter(name_key__contains=names.fold(word))
         return clients
 
 
-def name_key(first_name, last_name):
-    """The name as compared and searched: case-folded in Python, because SQLite folds the case
-    of ASCII letters only and the clinic's clients are often named in Cyrillic."""
-    return f"{last_name.strip().casefold()} {first_name.strip().casefold()}"
-
-
-def parse_birth_date(text):
-    """A date typed in a search box: 1968-04-21, 21.04.1968 or 21/04/1968; otherwise None."""
-    for pattern in ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y"):
+def parse_date(text):
+    """A date typed day first, in any of the forms the date fields take (21.04.1968,
+    21/04/1968, 21041968, or 1968-04-21); otherwise None."""
+    for pattern in formats.get_format("DATE_INPUT_FORMATS"):
         try:
-            return datetime.datetime.strptime(text, pattern).date()
+            day = datetime.datetime.strptime(text, pattern).date()
         except ValueError:
             continue
+        # "1230002" reads as 12 March of the year 2 (day, month, a four-digit year): digits
+        # like these are a phone or a record number, not a birth date.
+        if day >= EARLIEST_BIRTH_DATE:
+            return day
     return None
 
 
@@ -183,38 +214,48 @@ class Client(Versioned):
     """A person treated at the clinic. Archived, never deleted, from the staff pages."""
 
     class Sex(models.TextChoices):
-        FEMALE = "female", "Female"
-        MALE = "male", "Male"
-        OTHER = "other", "Other"
-        UNKNOWN = "unknown", "Not stated"
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        OTHER = "other", pgettext_lazy("sex", "Other")
+        UNKNOWN = "unknown", _("Not stated")
 
     class ActivityLevel(models.TextChoices):
-        SEDENTARY = "sedentary", "Sedentary (mostly sitting)"
-        LIGHT = "light", "Lightly active"
-        ACTIVE = "active", "Active"
-        HEAVY = "heavy", "Heavy physical work"
+        SEDENTARY = "sedentary", _("Sedentary (mostly sitting)")
+        LIGHT = "light", _("Lightly active")
+        ACTIVE = "active", pgettext_lazy("activity level", "Active")
+        HEAVY = "heavy", _("Heavy physical work")
 
     RECORD_SERIES = "client"
 
-    record_number = models.CharField(max_length=20, unique=True, editable=False)
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
-    date_of_birth = models.DateField()
-    name_key = models.CharField(max_length=201, editable=False, default="")
-    sex = models.CharField(max_length=10, choices=Sex.choices)
-    phone = models.CharField(max_length=16, validators=[phone_validator])
-    email = models.EmailField(blank=True)
-    address = models.CharField(max_length=255, blank=True)
-    occupation = models.CharField(max_length=100, blank=True)
-    activity_level = models.CharField(max_length=10, choices=ActivityLevel.choices, blank=True)
+    record_number = models.CharField(_("record number"), max_length=20, unique=True, editable=False)
+    last_name = models.CharField(_("surname"), max_length=100)
+    first_name = models.CharField(_("given name"), max_length=100)
+    patronymic = models.CharField(
+        _("patronymic"), max_length=100, blank=True, help_text=_("If the client has one.")
+    )
+    date_of_birth = models.DateField(_("date of birth"))
+    name_key = models.CharField(max_length=302, editable=False, default="")
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
+    phone = models.CharField(_("phone"), max_length=16, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    occupation = models.CharField(_("occupation"), max_length=100, blank=True)
+    activity_level = models.CharField(
+        _("activity level"), max_length=10, choices=ActivityLevel.choices, blank=True
+    )
     complaint = models.TextField(
-        "presenting complaint", blank=True, help_text="In the client's own words."
+        _("presenting complaint"), blank=True, help_text=_("In the client's own words.")
     )
     conditions = models.ManyToManyField(
-        Condition, blank=True, related_name="clients", help_text="Conditions being treated."
+        Condition,
+        verbose_name=_("conditions"),
+        blank=True,
+        related_name="clients",
+        help_text=_("Conditions being treated."),
     )
     primary_therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("primary therapist"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -222,11 +263,12 @@ class Client(Versioned):
         # Which therapists are offered is the form's business (clinic.forms.therapists):
         # a therapist who has left stays on their clients' records until someone changes it.
     )
-    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
+        verbose_name=_("registered by"),
         on_delete=models.PROTECT,
         null=True,
         editable=False,
@@ -237,20 +279,22 @@ class Client(Versioned):
     objects = ClientQuerySet.as_manager()
 
     class Meta:
-        ordering = ["last_name", "first_name", "record_number"]
-        permissions = [("archive_client", "Can archive and restore clients")]
+        ordering = ["last_name", "first_name", "patronymic", "record_number"]
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
+        permissions = [("archive_client", _("Can archive and restore clients"))]
         constraints = [
             models.UniqueConstraint(
                 fields=["name_key", "date_of_birth"],
                 name="clinic_client_one_record_per_person",
-                violation_error_message=(
+                violation_error_message=_(
                     "A client with this name and date of birth is already registered."
                 ),
             ),
             models.CheckConstraint(
                 condition=Q(date_of_birth__gte=EARLIEST_BIRTH_DATE),
                 name="clinic_client_born_after_1900",
-                violation_error_message="Enter a date of birth after 1 January 1900.",
+                violation_error_message=_("Enter a date of birth after 1 January 1900."),
             ),
         ]
         indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["phone"])]
@@ -260,7 +304,7 @@ class Client(Versioned):
 
     def save(self, *args, **kwargs):
         # Kept in step with the names on every save, so that no entry point can forget it.
-        self.name_key = name_key(self.first_name, self.last_name)
+        self.name_key = names.name_key(self.last_name, self.first_name, self.patronymic)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "name_key"}
         super().save(*args, **kwargs)
@@ -270,7 +314,13 @@ class Client(Versioned):
 
     @property
     def full_name(self):
-        return f"{self.first_name} {self.last_name}"
+        """In the order of the page's language: "Иванова Мария Петровна" in Russian,
+        "Maria Petrovna Ivanova" in English."""
+        return names.full_name(self.last_name, self.first_name, self.patronymic)
+
+    @property
+    def phone_shown(self):
+        return phones.shown(self.phone)
 
     @property
     def is_archived(self):
@@ -294,7 +344,10 @@ class Client(Versioned):
             raise ValidationError(
                 {
                     "date_of_birth": ValidationError(
-                        "The date of birth is in the future; enter the date the client was born.",
+                        _(
+                            "The date of birth is in the future; enter the date the client "
+                            "was born."
+                        ),
                         code="born_in_future",
                     )
                 }
@@ -303,7 +356,7 @@ class Client(Versioned):
             raise ValidationError(
                 {
                     "date_of_birth": ValidationError(
-                        "Enter a date of birth after 1 January 1900.", code="born_before_1900"
+                        _("Enter a date of birth after 1 January 1900."), code="born_before_1900"
                     )
                 }
             )
@@ -329,7 +382,7 @@ class ArchivedClientError(ValidationError):
 
     def __init__(self, client):
         super().__init__(
-            "The record of %(name)s is archived; restore it to add or change anything.",
+            _("The record of %(name)s is archived; restore it to add or change anything."),
             code=self.CODE,
             params={"name": client.full_name},
         )
@@ -359,89 +412,105 @@ class ReferralNote(Versioned):
     """A specialist's written opinion on whether manual therapy may be given at this stage."""
 
     class Specialty(models.TextChoices):
-        VERTEBROLOGIST = "vertebrologist", "Vertebrologist"
-        NEUROLOGIST = "neurologist", "Neurologist"
-        ORTHOPAEDIST = "orthopaedist", "Orthopaedist"
-        GENERAL_PRACTITIONER = "gp", "General practitioner"
-        OTHER = "other", "Other specialist"
+        VERTEBROLOGIST = "vertebrologist", _("Vertebrologist")
+        NEUROLOGIST = "neurologist", _("Neurologist")
+        ORTHOPAEDIST = "orthopaedist", _("Orthopaedist")
+        GENERAL_PRACTITIONER = "gp", _("General practitioner")
+        OTHER = "other", _("Other specialist")
 
     class Stage(models.TextChoices):
-        ACUTE = "acute", "Acute"
-        SUBACUTE = "subacute", "Subacute"
-        CHRONIC = "chronic", "Chronic"
-        REMISSION = "remission", "Remission"
+        ACUTE = "acute", pgettext_lazy("stage of the disease", "Acute")
+        SUBACUTE = "subacute", pgettext_lazy("stage of the disease", "Subacute")
+        CHRONIC = "chronic", pgettext_lazy("stage of the disease", "Chronic")
+        REMISSION = "remission", pgettext_lazy("stage of the disease", "Remission")
 
     class Decision(models.TextChoices):
-        CLEARED = "cleared", "Cleared for manual therapy"
-        CLEARED_WITH_RESTRICTIONS = "restricted", "Cleared with restrictions"
-        NOT_CLEARED = "not_cleared", "Not cleared"
+        CLEARED = "cleared", _("Cleared for manual therapy")
+        CLEARED_WITH_RESTRICTIONS = "restricted", _("Cleared with restrictions")
+        NOT_CLEARED = "not_cleared", _("Not cleared")
 
     # The decisions that clear manual therapy, with or without restrictions.
     CLEARING = (Decision.CLEARED, Decision.CLEARED_WITH_RESTRICTIONS)
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="referral_notes")
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="referral_notes"
+    )
     specialist_name = models.CharField(
-        max_length=150, help_text="As on the letter, e.g. Dr I. V. Petrov."
+        _("specialist name"),
+        max_length=150,
+        help_text=_("As on the letter, e.g. Dr I. V. Petrov."),
     )
     specialty = models.CharField(
-        max_length=20, choices=Specialty.choices, default=Specialty.VERTEBROLOGIST
+        _("specialty"), max_length=20, choices=Specialty.choices, default=Specialty.VERTEBROLOGIST
     )
-    consult_date = models.DateField()
-    diagnosis = models.CharField(max_length=255)
+    consult_date = models.DateField(_("consult date"))
+    diagnosis = models.CharField(_("diagnosis"), max_length=255)
     icd10 = models.CharField(
-        "ICD-10 code",
+        _("ICD-10 code"),
         max_length=8,
         blank=True,
         validators=[icd10_validator],
-        help_text="Optional: M42 osteochondrosis, M51 disc disorders or hernia, "
-        "M41 scoliosis, M54 back pain.",
+        help_text=_(
+            "Optional: M42 osteochondrosis, M51 disc disorders or hernia, "
+            "M41 scoliosis, M54 back pain."
+        ),
     )
-    stage = models.CharField("stage of the disease", max_length=10, choices=Stage.choices)
-    decision = models.CharField(max_length=12, choices=Decision.choices)
+    stage = models.CharField(_("stage of the disease"), max_length=10, choices=Stage.choices)
+    decision = models.CharField(_("decision"), max_length=12, choices=Decision.choices)
     restrictions = models.TextField(
-        blank=True, help_text="Required when cleared with restrictions: what must be avoided."
+        _("restrictions"),
+        blank=True,
+        help_text=_("Required when cleared with restrictions: what must be avoided."),
     )
     valid_until = models.DateField(
-        help_text="The last day the decision holds. Left empty: the consult date plus the "
-        "clinic's default."
+        _("valid until"),
+        help_text=_(
+            "The last day the decision holds. Left empty: the consult date plus the "
+            "clinic's default."
+        ),
     )
     scan = models.FileField(
-        "scan of the letter",
+        _("scan of the letter"),
         # Stored under a random name given by ReferralNoteForm: the path never carries the
         # client's name or diagnosis.
         upload_to="referral-scans/",
         blank=True,
-        help_text="PDF, JPEG or PNG, at most 10 MB.",
+        help_text=_("PDF, JPEG or PNG, at most 10 MB."),
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, editable=False, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     history = HistoricalRecords()
     objects = ReferralNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-consult_date", "-created_at", "-pk"]
+        verbose_name = _("referral note")
+        verbose_name_plural = _("referral notes")
         constraints = [
             models.CheckConstraint(
                 condition=~Q(decision="restricted") | ~Q(restrictions=""),
                 name="clinic_referralnote_restrictions_stated",
-                violation_error_message="Write the restrictions the specialist set.",
+                violation_error_message=_("Write the restrictions the specialist set."),
             ),
             models.CheckConstraint(
                 condition=Q(valid_until__gte=F("consult_date")),
                 name="clinic_referralnote_valid_after_consult",
-                violation_error_message="The decision cannot end before the consult date.",
+                violation_error_message=_("The decision cannot end before the consult date."),
             ),
         ]
         indexes = [models.Index(fields=["client", "consult_date"])]
 
     def __str__(self):
-        return (
-            f"{self.specialist_name}, {self.consult_date:%d.%m.%Y}: {self.get_decision_display()}"
-        )
+        consulted = formats.date_format(self.consult_date, "SHORT_DATE_FORMAT")
+        return f"{self.specialist_name}, {consulted}: {self.get_decision_display()}"
 
     def get_absolute_url(self):
         return reverse("clinic:referral_detail", args=[self.client_id, self.pk])
@@ -454,27 +523,32 @@ class ReferralNote(Versioned):
         errors = {}
         if self.consult_date and self.consult_date > timezone.localdate():
             errors["consult_date"] = ValidationError(
-                "The consult date is in the future; enter the day the specialist saw the client.",
+                _(
+                    "The consult date is in the future; enter the day the specialist saw "
+                    "the client."
+                ),
                 code="consult_in_future",
             )
         if self.consult_date and self.valid_until and self.valid_until < self.consult_date:
             errors["valid_until"] = ValidationError(
-                "The decision cannot end before the consult date (%(consult)s).",
+                _("The decision cannot end before the consult date (%(consult)s)."),
                 code="valid_before_consult",
-                params={"consult": self.consult_date.strftime("%d.%m.%Y")},
+                params={"consult": formats.date_format(self.consult_date, "SHORT_DATE_FORMAT")},
             )
         if (
             self.decision == self.Decision.CLEARED_WITH_RESTRICTIONS
             and not self.restrictions.strip()
         ):
             errors["restrictions"] = ValidationError(
-                "Write the restrictions the specialist set, or choose another decision.",
+                _("Write the restrictions the specialist set, or choose another decision."),
                 code="restrictions_missing",
             )
         if self.decision == self.Decision.CLEARED and self.restrictions.strip():
             errors["restrictions"] = ValidationError(
-                "The note has restrictions: choose 'Cleared with restrictions', "
-                "or empty this field.",
+                _(
+                    "The note has restrictions: choose 'Cleared with restrictions', "
+                    "or empty this field."
+                ),
                 code="restrictions_without_decision",
             )
         if errors:
@@ -496,21 +570,36 @@ class AccessLog(models.Model):
     # page needs no migration; the log refuses a code nobody registered.
     VIEWS = {}
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.PROTECT, related_name="+"
     )
-    view = models.CharField(max_length=20)
-    allowed = models.BooleanField()
+    client = models.ForeignKey(
+        Client,
+        verbose_name=_("client"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    view = models.CharField(_("page"), max_length=20)
+    allowed = models.BooleanField(_("allowed"))
 
     class Meta:
         ordering = ["-at", "-pk"]
+        verbose_name = _("record view")
+        verbose_name_plural = _("record views")
         indexes = [models.Index(fields=["client", "at"]), models.Index(fields=["user", "at"])]
 
     def __str__(self):
-        verdict = "opened" if self.allowed else "was refused"
-        return f"{self.user} {verdict} {self.view_label.lower()} at {self.at:%d.%m.%Y %H:%M}"
+        values = {
+            "user": self.user,
+            "page": str(self.view_label).lower(),
+            "at": formats.date_format(timezone.localtime(self.at), "SHORT_DATETIME_FORMAT"),
+        }
+        if self.allowed:
+            return _("%(user)s opened %(page)s at %(at)s") % values
+        return _("%(user)s was refused %(page)s at %(at)s") % values
 
     @property
     def view_label(self):

@@ -10,12 +10,27 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.core.exceptions import ImproperlyConfigured
 from django.db import DEFAULT_DB_ALIAS
+from django.utils.translation import gettext_lazy as _
 
+# The groups' names, stored in English whatever the language of the pages (permissions, tests
+# and the demo data name them); LABELS is what people read.
 RECEPTION = "Reception"
 THERAPIST = "Therapist"
 CLINIC_ADMIN = "Clinic admin"
 
 ALL = (RECEPTION, THERAPIST, CLINIC_ADMIN)
+
+LABELS = {
+    RECEPTION: _("Reception"),
+    THERAPIST: _("Therapist"),
+    CLINIC_ADMIN: _("Clinic admin"),
+}
+
+
+def label(name):
+    """A role's name as the pages show it, in the current language; another group's name as
+    it is."""
+    return LABELS.get(name, name)
 
 
 def grants(app_label, actions, *models):
@@ -98,7 +113,7 @@ def apply(*, apps=global_apps, using=DEFAULT_DB_ALIAS):
         missing = sorted(set(names) - set(named))
         if missing:
             raise ImproperlyConfigured(f"clinic.roles names unknown permissions: {missing}")
-        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group, _created = Group.objects.using(using).get_or_create(name=role)
         group.permissions.set([named[name] for name in names])
 
 

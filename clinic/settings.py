@@ -65,6 +65,8 @@ else:
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # Before the admin, as django-modeltranslation asks: the catalogues in both languages.
+    "modeltranslation",
     "clinic.apps.ClinicAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Every view needs a login unless it is explicitly marked with @login_not_required.
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # After the user is known: their own language, else the clinic's (clinic.middleware).
+    "clinic.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -209,10 +213,26 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "overview:home"
 LOGOUT_REDIRECT_URL = "login"
 
-LANGUAGE_CODE = "en-gb"
-TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
+# The clinic's language. Every page, message and export is in Russian or English: the user's
+# own choice (kept on their account, clinic.middleware.UserLanguageMiddleware), otherwise this
+# one, the clinic's default. A browser's Accept-Language does not override the clinic's choice.
+LANGUAGES = [("ru", "Русский"), ("en", "English")]
+LANGUAGE_CODE = os.environ.get("CLINIC_LANGUAGE", "ru")
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    raise ImproperlyConfigured(f"CLINIC_LANGUAGE must be ru or en, not {LANGUAGE_CODE!r}.")
 USE_I18N = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
+# The catalogues (conditions, contraindications, techniques, zones, plan templates) are kept in
+# both languages (each app's translation.py); a clinic admin fills in both. The original
+# column holds the English text, read when a translation is missing.
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "ru")
+# One format for each purpose, per language (clinic/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["clinic.formats"]
+TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "UTC")
 USE_TZ = True
+# Phones typed without a country code are read as numbers of this region (ISO 3166 code).
+CLINIC_PHONE_REGION = os.environ.get("CLINIC_PHONE_REGION", "RU").upper()
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import language, views
 from clinic.lib.audit import audited
 
 clinic_patterns = [
@@ -57,5 +57,7 @@ urlpatterns = [
     path("", include("clinic.overview.urls")),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),
+    path("language/", language.choose_language, name="choose_language"),
+    path("dates/reading/", language.date_reading, name="date_reading"),
     path("healthz", views.healthz, name="healthz"),
 ]

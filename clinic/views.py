@@ -17,6 +17,7 @@ from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -57,7 +58,7 @@ class ClientCreateView(PermissionRequiredMixin, CreateView):
         self.object = register_client(
             client=client, conditions=form.cleaned_data["conditions"], by=self.request.user
         )
-        messages.success(self.request, f"{client} registered.")
+        messages.success(self.request, _("%(client)s registered.") % {"client": client})
         return redirect(self.object)
 
 
@@ -79,7 +80,7 @@ class ClientUpdateView(UpdateView):
             return conflict
         if not form.is_valid():
             return self.form_invalid(form)
-        messages.success(request, f"{self.object} saved.")
+        messages.success(request, _("%(client)s saved.") % {"client": self.object})
         return redirect(self.object)
 
 
@@ -87,10 +88,13 @@ class ClientUpdateView(UpdateView):
 def client_archive(request, pk):
     client = client_for(request, pk, "clinic.archive_client")
     if client.is_archived:
-        messages.info(request, f"{client} was already archived.")
+        messages.info(request, _("%(client)s was already archived.") % {"client": client})
     else:
         client.archive()
-        messages.success(request, f"{client} archived. The record is kept and can be restored.")
+        messages.success(
+            request,
+            _("%(client)s archived. The record is kept and can be restored.") % {"client": client},
+        )
     return redirect(client)
 
 
@@ -99,9 +103,11 @@ def client_restore(request, pk):
     client = client_for(request, pk, "clinic.archive_client")
     if client.is_archived:
         client.restore()
-        messages.success(request, f"{client} restored to the active clients.")
+        messages.success(
+            request, _("%(client)s restored to the active clients.") % {"client": client}
+        )
     else:
-        messages.info(request, f"{client} is not archived.")
+        messages.info(request, _("%(client)s is not archived.") % {"client": client})
     return redirect(client)
 
 
@@ -164,7 +170,7 @@ def referral_form(request, client, note, *, created):
             return conflict
         if form.is_valid():
             messages.success(
-                request, "Referral note saved." if created else "Referral note updated."
+                request, _("Referral note saved.") if created else _("Referral note updated.")
             )
             return redirect(form.instance)
     return render(
@@ -203,17 +209,17 @@ def referral_scan(request, pk, referral_id):
     client = client_for(request, pk, "clinic.view_referralnote")
     note = get_object_or_404(client.referral_notes, pk=referral_id)
     if not note.scan:
-        raise Http404("This referral note has no scan.")
+        raise Http404(_("This referral note has no scan."))
     try:
         scan = note.scan.open("rb")
     except FileNotFoundError:
         logger.error("Scan of referral note %s is missing from storage", note.pk)
-        raise Http404("The scan is missing from storage; ask a clinic admin.") from None
+        raise Http404(_("The scan is missing from storage; ask a clinic admin.")) from None
     found = scan_format(scan.read(16))
     scan.seek(0)
     if found is None:  # a file that changed on disk since it was checked
         scan.close()
-        raise Http404("The stored scan is not a readable PDF, JPEG or PNG.")
+        raise Http404(_("The stored scan is not a readable PDF, JPEG or PNG."))
     extension, content_type = found
     response = FileResponse(
         scan, content_type=content_type, filename=f"referral-{note.pk}{extension}"
@@ -246,7 +252,7 @@ def server_error(request):
 
 def clinic_admins_only(request):
     if not roles.is_clinic_admin(request.user):
-        raise PermissionDenied("Two-factor sign-in is for clinic admins.")
+        raise PermissionDenied(_("Two-factor sign-in is for clinic admins."))
 
 
 def safe_next(request, default="admin:index"):
@@ -260,11 +266,11 @@ PENDING_SECRET = "pending_totp_secret"
 
 
 def wrong_code_message(device):
-    allowed, _ = device.verify_is_allowed()
+    allowed, _details = device.verify_is_allowed()
     if not allowed:
         # django-otp waits longer after each wrong code, against guessing.
-        return "Too many wrong codes in a row: wait a few seconds, then enter the current one."
-    return "That code is not right, or it has expired. Enter the 6 digits the app shows now."
+        return _("Too many wrong codes in a row: wait a few seconds, then enter the current one.")
+    return _("That code is not right, or it has expired. Enter the 6 digits the app shows now.")
 
 
 @never_cache
@@ -293,11 +299,11 @@ def two_factor_setup(request):
                 pending.save()
             del request.session[PENDING_SECRET]
             otp_login(request, pending)
-            messages.success(request, "Two-factor sign-in is on for your account.")
+            messages.success(request, _("Two-factor sign-in is on for your account."))
             return redirect(safe_next(request))
         form.add_error(
             "token",
-            "That code is not right, or it has expired. Enter the 6 digits the app shows now.",
+            _("That code is not right, or it has expired. Enter the 6 digits the app shows now."),
         )
     qr = qrcode.make(pending.config_url, image_factory=SvgPathImage).to_string(encoding="unicode")
     return render(

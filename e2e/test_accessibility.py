@@ -63,9 +63,9 @@ def test_every_main_page(page, browser, clinic_admin, records):
 def test_errors_on_a_refused_form_are_announced(page, browser, clinic_admin, records):
     sign_in(page, "clinic-admin")
     page.goto("/clients/new/")
-    page.get_by_label("First name").fill("Olga")
-    page.get_by_label("Last name").fill("Egorova")
-    page.get_by_label("Date of birth").fill("1980-01-01")
+    page.get_by_label("Given name").fill("Olga")
+    page.get_by_label("Surname").fill("Egorova")
+    page.get_by_label("Date of birth").fill("01.01.1980")
     page.get_by_label("Sex").select_option("female")
     page.get_by_label("Phone").fill("call me")  # refused by the server, not the browser
     page.get_by_role("button", name="Save client").click()

@@ -19,9 +19,10 @@ TODAY = timezone.localdate()
 def test_reception_registers_a_client_files_a_clearance_and_finds_the_client(page, reception):
     sign_in(page, "reception")
     page.get_by_role("link", name="Register a client").first.click()
-    page.get_by_label("First name").fill("Zinaida")
-    page.get_by_label("Last name").fill("Kovaleva")
-    page.get_by_label("Date of birth").fill("1971-03-04")
+    page.get_by_label("Surname").fill("Kovaleva")
+    page.get_by_label("Given name").fill("Zinaida")
+    page.get_by_label("Date of birth").fill("04.03.1971")
+    expect(page.get_by_text("4 March 1971 · ")).to_be_visible()  # read back before saving
     page.get_by_label("Sex").select_option("female")
     page.get_by_label("Phone").fill("+7 916 555-00-11")
     page.get_by_label("Presenting complaint").fill("Aching lower back after work.")
@@ -31,7 +32,7 @@ def test_reception_registers_a_client_files_a_clearance_and_finds_the_client(pag
 
     page.get_by_role("link", name="Add referral note").click()
     page.get_by_label("Specialist name").fill("Dr I. V. Petrov")
-    page.get_by_label("Consult date").fill(TODAY.isoformat())
+    page.get_by_label("Consult date").fill(TODAY.strftime("%d.%m.%Y"))
     page.get_by_label("Diagnosis").fill("Lumbar osteochondrosis")
     page.get_by_label("Stage of the disease").select_option("chronic")
     page.get_by_label("Cleared for manual therapy").check()
@@ -46,7 +47,7 @@ def test_reception_registers_a_client_files_a_clearance_and_finds_the_client(pag
     page.goto("/")
     page.get_by_label("Find a client").fill("kovaleva")
     page.get_by_role("button", name="Find client").click()
-    expect(page.get_by_role("link", name="Kovaleva, Zinaida")).to_be_visible()
+    expect(page.get_by_role("link", name="Zinaida Kovaleva")).to_be_visible()
     shot(page, "reception-3-search")
 
 

@@ -52,12 +52,12 @@ def test_reception_signs_in_and_registers_a_client_with_the_keyboard_only(page, 
     with page.expect_navigation():
         page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name="Register a client")).to_be_visible()
-    tab_to(page, "First name")
-    page.keyboard.type("Zinaida")
-    tab_to(page, "Last name")
+    tab_to(page, "Surname")
     page.keyboard.type("Kovaleva")
+    tab_to(page, "Given name")
+    page.keyboard.type("Zinaida")
     tab_to(page, "Date of birth")
-    page.keyboard.type("03041971")  # the date field's month, day and year, in turn
+    page.keyboard.type("04031971")  # day first, as people type it: 4 March 1971
     tab_to(page, "Sex")
     page.keyboard.press("ArrowDown")  # the first choice after the empty one
     tab_to(page, "Phone")

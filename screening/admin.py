@@ -2,9 +2,12 @@ from django import forms
 from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.html import format_html
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.admin import ClientAdmin
-from clinic.lib.admin import HistoryAdmin
+from clinic.lib.admin import CatalogueAdmin, HistoryAdmin
+from clinic.lib.catalogues import translated_fields
 from clinic.lib.corrections import CorrectionForm
 from clinic.lib.versions import VersionedForm
 from clinic.models import Client
@@ -26,12 +29,16 @@ class ClientEligibilityAdmin(ClientAdmin):
             client.eligibility_today = verdicts[client.pk]
         return changelist
 
-    @admin.display(description="may be treated today")
+    @admin.display(description=_("may be treated today"))
     def eligibility_today(self, client):
         verdict = client.eligibility_today
         if verdict.allowed:
-            return "Yes"
-        return format_html("<strong>No</strong>: {}", " ".join(r.message for r in verdict.reasons))
+            return gettext("Yes")
+        return format_html(
+            "<strong>{}</strong>: {}",
+            gettext("No"),
+            " ".join(reason.message for reason in verdict.reasons),
+        )
 
 
 admin.site.unregister(Client)
@@ -49,27 +56,28 @@ class ScreeningAdminForm(CorrectionForm, VersionedForm, forms.ModelForm):
 
 
 @admin.register(Contraindication)
-class ContraindicationAdmin(HistoryAdmin):
+class ContraindicationAdmin(CatalogueAdmin):
     list_display = ["name", "code", "position", "is_active"]
     list_editable = ["position"]
     list_filter = ["is_active"]
     search_fields = ["name", "code"]
 
     def get_prepopulated_fields(self, request, obj=None):
-        return {} if obj else {"code": ["name"]}
+        return {} if obj else {"code": ["name_en"]}
 
     def get_readonly_fields(self, request, obj=None):
         # The code is what the rules refer to (hypertension and blood pressure); it stays.
         # Once answered, the name stays too, so old screenings read as they were asked.
         if obj is None:
             return []
+        names = translated_fields("name")
         if obj.is_core:
-            return ["code", "name", "is_active", "why_fixed"]
-        return ["code", "name"] if obj.answers.exists() else ["code"]
+            return ["code", *names, "is_active", "why_fixed"]
+        return ["code", *names] if obj.answers.exists() else ["code"]
 
-    @admin.display(description="why it is fixed")
+    @admin.display(description=_("why it is fixed"))
     def why_fixed(self, item):
-        return (
+        return gettext(
             "One of the ten contraindications of the clinic's rules: every screening asks it, "
             "so it is never retired or renamed. Items the clinic adds can be retired."
         )
@@ -139,19 +147,21 @@ class ScreeningAdmin(HistoryAdmin):
             )
         )
 
-    @admin.display(description="blood pressure")
+    @admin.display(description=_("blood pressure"))
     def pressure(self, screening):
         return f"{screening.systolic}/{screening.diastolic}" if screening.systolic else "—"
 
-    @admin.display(description="outcome")
+    @admin.display(description=_("outcome"))
     def outcome(self, screening):
         outcome = screening.outcome()
         if outcome.is_clear:
-            return "Clear"
+            return pgettext("screening outcome", "Clear")
         found = [item.name for item in outcome.present]
-        found += [f"{item.name} (unknown)" for item in outcome.unknown]
-        found += [f"{item.name} (not asked)" for item in outcome.not_asked]
-        return "Contraindicated: " + ", ".join(found)
+        found += [gettext("%(item)s (unknown)") % {"item": item.name} for item in outcome.unknown]
+        found += [
+            gettext("%(item)s (not asked)") % {"item": item.name} for item in outcome.not_asked
+        ]
+        return gettext("Contraindicated: %(items)s") % {"items": ", ".join(found)}
 
     def has_add_permission(self, request):
         # New screenings are taken on the client's page, where every active item is asked.

@@ -3,8 +3,10 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.conf import settings
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, format_html
+from django.utils.translation import gettext_lazy as _
 
+from clinic.lib.dates import DayFirstDateInput
 from screening.models import Answer, Contraindication, Screening
 
 
@@ -18,7 +20,7 @@ class ScreeningForm(forms.ModelForm):
         model = Screening
         fields = ["screened_on", "systolic", "diastolic", "notes"]
         widgets = {
-            "screened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "screened_on": DayFirstDateInput(),
             "notes": forms.Textarea(attrs={"rows": 3}),
         }
 
@@ -32,22 +34,30 @@ class ScreeningForm(forms.ModelForm):
                 widget=forms.RadioSelect,
                 # crispy renders help text unescaped; the catalogue is typed in the admin.
                 help_text=conditional_escape(item.description),
-                error_messages={"required": "Answer present, absent or unknown."},
+                error_messages={"required": _("Answer present, absent or unknown.")},
             )
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Row(Column("screened_on"), Column("systolic"), Column("diastolic")),
             HTML(
-                f'<p class="form-text">A reading at or above {settings.CLINIC_SYSTOLIC_LIMIT}/'
-                f"{settings.CLINIC_DIASTOLIC_LIMIT} mm Hg counts as hypertension whatever its "
-                "box says.</p>"
+                format_html(
+                    '<p class="form-text">{}</p>',
+                    _(
+                        "A reading at or above %(systolic)s/%(diastolic)s mm Hg counts as "
+                        "hypertension whatever its box says."
+                    )
+                    % {
+                        "systolic": settings.CLINIC_SYSTOLIC_LIMIT,
+                        "diastolic": settings.CLINIC_DIASTOLIC_LIMIT,
+                    },
+                )
             ),
             Fieldset(
-                "Contraindications",
+                _("Contraindications"),
                 *[InlineRadios(self.field_name(item)) for item in self.items],
             ),
             "notes",
-            Submit("save", "Save screening"),
+            Submit("save", _("Save screening")),
         )
 
     @staticmethod

@@ -1,15 +1,17 @@
 """Screenings in the client's history (see clinic.lib.record_kinds)."""
 
+from django.utils.translation import gettext_lazy as _
+
 from clinic.lib.fhir import LOCAL, LOINC, UCUM, ref
 from clinic.lib.record_kinds import RecordKind, start_of
 
 
 class ScreeningKind(RecordKind):
     code = "screening"
-    label = "Screenings"
+    label = _("Screenings")
     permission = "screening.view_screening"
     template = "screening/_timeline_screening.html"
-    access_log_views = {"screening": "Screening", "screening_form": "Screening form"}
+    access_log_views = {"screening": _("Screening"), "screening_form": _("Screening form")}
 
     def load(self, client, history):
         return list(client.screenings.with_answers())

@@ -7,8 +7,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from clinic.lib.catalogues import translated_fields
 from clinic.models import Client, Versioned
 
 SYSTOLIC_RANGE = (60, 280)
@@ -46,26 +50,37 @@ class Contraindication(models.Model):
     # The item a high blood pressure reading answers on its own (domain.md, item 4).
     HYPERTENSION = "hypertension"
 
-    code = models.SlugField(max_length=40, unique=True, help_text="Stable name used by the code.")
-    name = models.CharField(max_length=150, unique=True)
-    description = models.TextField(blank=True, help_text="What to ask or look for.")
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order on the form.")
+    code = models.SlugField(
+        _("code"), max_length=40, unique=True, help_text=_("Stable name used by the code.")
+    )
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What to ask or look for.")
+    )
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order on the form.")
+    )
     is_active = models.BooleanField(
-        "in use",
+        _("in use"),
         default=True,
-        help_text="Retired items are no longer asked; old screenings keep their answers.",
+        help_text=_("Retired items are no longer asked; old screenings keep their answers."),
     )
 
-    history = HistoricalRecords()
+    # The history keeps the English name and description (the original columns); the
+    # translations django-modeltranslation adds (screening/translation.py) come after the
+    # history's table is made, so they are left out of it.
+    history = HistoricalRecords(excluded_fields=translated_fields("name", "description"))
     objects = ContraindicationQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("contraindication")
+        verbose_name_plural = _("contraindications")
         ordering = ["position", "name"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_active=True) | ~Q(code__in=CORE_CONTRAINDICATIONS),
                 name="screening_contraindication_ten_always_asked",
-                violation_error_message="The ten contraindications are always asked.",
+                violation_error_message=_("The ten contraindications are always asked."),
             ),
         ]
 
@@ -83,8 +98,10 @@ class Contraindication(models.Model):
             raise ValidationError(
                 {
                     "is_active": ValidationError(
-                        "%(name)s is one of the ten contraindications every screening asks; "
-                        "it cannot be retired.",
+                        _(
+                            "%(name)s is one of the ten contraindications every screening asks; "
+                            "it cannot be retired."
+                        ),
                         code="core_retired",
                         params={"name": self.name},
                     )
@@ -94,7 +111,7 @@ class Contraindication(models.Model):
             raise ValidationError(
                 {
                     "name": ValidationError(
-                        "The ten contraindications keep their names.", code="core_renamed"
+                        _("The ten contraindications keep their names."), code="core_renamed"
                     )
                 }
             )
@@ -132,24 +149,31 @@ class Outcome:
 class Screening(Versioned):
     """A contraindication check of one client on one day."""
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="screenings")
-    screened_on = models.DateField(default=timezone.localdate)
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="screenings", verbose_name=_("client")
+    )
+    screened_on = models.DateField(_("screened on"), default=timezone.localdate)
     screened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("screened by"),
     )
     systolic = models.PositiveSmallIntegerField(
-        "systolic pressure", null=True, blank=True, help_text="mm Hg"
+        _("systolic pressure"), null=True, blank=True, help_text=_("mm Hg")
     )
     diastolic = models.PositiveSmallIntegerField(
-        "diastolic pressure", null=True, blank=True, help_text="mm Hg"
+        _("diastolic pressure"), null=True, blank=True, help_text=_("mm Hg")
     )
-    notes = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
     objects = ScreeningQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
         ordering = ["-screened_on", "-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
@@ -162,13 +186,15 @@ class Screening(Versioned):
                     systolic__gt=F("diastolic"),
                 ),
                 name="screening_screening_plausible_pressure",
-                violation_error_message="Enter a plausible blood pressure, or none.",
+                violation_error_message=_("Enter a plausible blood pressure, or none."),
             ),
         ]
         indexes = [models.Index(fields=["client", "screened_on"])]
 
     def __str__(self):
-        return f"Screening of {self.screened_on:%d.%m.%Y}"
+        return gettext("Screening of %(date)s") % {
+            "date": date_format(self.screened_on, "SHORT_DATE_FORMAT")
+        }
 
     def get_absolute_url(self):
         return reverse("screening:detail", args=[self.client_id, self.pk])
@@ -190,12 +216,12 @@ class Screening(Versioned):
         errors = {}
         if self.screened_on and self.screened_on > timezone.localdate():
             errors["screened_on"] = ValidationError(
-                "The screening date is in the future; enter the day of the check.",
+                _("The screening date is in the future; enter the day of the check."),
                 code="screened_in_future",
             )
         if (self.systolic is None) != (self.diastolic is None):
             errors["diastolic" if self.diastolic is None else "systolic"] = ValidationError(
-                "Enter both readings of the blood pressure, or neither.", code="pressure_half"
+                _("Enter both readings of the blood pressure, or neither."), code="pressure_half"
             )
         elif self.systolic is not None:
             for name, value, (low, high) in [
@@ -204,15 +230,19 @@ class Screening(Versioned):
             ]:
                 if not low <= value <= high:
                     errors[name] = ValidationError(
-                        "%(value)s mm Hg is not a plausible reading; enter a value from "
-                        "%(low)s to %(high)s.",
+                        _(
+                            "%(value)s mm Hg is not a plausible reading; enter a value from "
+                            "%(low)s to %(high)s."
+                        ),
                         code="pressure_implausible",
                         params={"value": value, "low": low, "high": high},
                     )
             if not errors and self.systolic <= self.diastolic:
                 errors["systolic"] = ValidationError(
-                    "The systolic reading must be higher than the diastolic one; "
-                    "check they are not swapped.",
+                    _(
+                        "The systolic reading must be higher than the diastolic one; "
+                        "check they are not swapped."
+                    ),
                     code="pressure_swapped",
                 )
         if errors:
@@ -284,19 +314,26 @@ class Answer(models.Model):
     """The answer to one checklist item in one screening."""
 
     class Value(models.TextChoices):
-        PRESENT = "present", "Present"
-        ABSENT = "absent", "Absent"
-        UNKNOWN = "unknown", "Unknown"
+        PRESENT = "present", _("Present")
+        ABSENT = "absent", _("Absent")
+        UNKNOWN = "unknown", _("Unknown")
 
-    screening = models.ForeignKey(Screening, on_delete=models.PROTECT, related_name="answers")
-    contraindication = models.ForeignKey(
-        Contraindication, on_delete=models.PROTECT, related_name="answers"
+    screening = models.ForeignKey(
+        Screening, on_delete=models.PROTECT, related_name="answers", verbose_name=_("screening")
     )
-    value = models.CharField(max_length=10, choices=Value.choices)
+    contraindication = models.ForeignKey(
+        Contraindication,
+        on_delete=models.PROTECT,
+        related_name="answers",
+        verbose_name=_("contraindication"),
+    )
+    value = models.CharField(_("answer"), max_length=10, choices=Value.choices)
 
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
         ordering = ["contraindication__position", "contraindication__name"]
         constraints = [
             models.UniqueConstraint(

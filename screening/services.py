@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
+from django.utils.functional import Promise, lazy
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from clinic.lib.corrections import give_reason
@@ -39,10 +42,32 @@ class Code(StrEnum):
 
 @dataclass(frozen=True)
 class Reason:
-    """Why a client may not be treated, or what to mind: a stable code and a sentence."""
+    """Why a client may not be treated, or what to mind: a stable code and a sentence.
+
+    The sentence is kept as its translatable text and its values, and `message` writes it in
+    the language active when it is read (a page, a refused session's error, the back office):
+    dates in that language's format, catalogue names and labels in that language.
+    """
 
     code: Code
-    message: str
+    text: str
+    params: dict = field(default_factory=dict, hash=False)
+
+    @property
+    def message(self):
+        return str(self.text) % {key: shown(value) for key, value in self.params.items()}
+
+    def __str__(self):
+        return self.message
+
+
+def shown(value):
+    """A value of a reason's sentence as a person reads it in the active language."""
+    if isinstance(value, datetime.date):
+        return day(value)
+    if isinstance(value, Promise):
+        return str(value)
+    return value
 
 
 @dataclass
@@ -84,7 +109,8 @@ def eligibility(client, on=None, *, evidence=None):
         result.reasons.append(
             Reason(
                 Code.CLIENT_ARCHIVED,
-                f"The record of {client.full_name} is archived; restore it before treatment.",
+                _("The record of %(name)s is archived; restore it before treatment."),
+                {"name": client.full_name},
             )
         )
     judge_screening(result, screening, on)
@@ -142,40 +168,67 @@ def judge_screening(result, screening, on):
         result.reasons.append(
             Reason(
                 Code.NO_SCREENING,
-                f"No contraindication screening on or before {day(on)}: screen the client first.",
+                _("No contraindication screening on or before %(date)s: screen the client first."),
+                {"date": on},
             )
         )
         return
-    of = f"Screening of {day(screening.screened_on)}"
+    of = {"screened_on": screening.screened_on}
     if on > screening.valid_until:
         result.reasons.append(
             Reason(
                 Code.SCREENING_EXPIRED,
-                f"{of} expired on {day(screening.valid_until)}: screen the client again.",
+                _("Screening of %(screened_on)s expired on %(date)s: screen the client again."),
+                {**of, "date": screening.valid_until},
             )
         )
         return
     outcome = screening.outcome()
     for item in outcome.present:
-        pressure = ""
         if item.code == Contraindication.HYPERTENSION and outcome.hypertension_by_pressure:
-            pressure = f" (blood pressure {screening.systolic}/{screening.diastolic} mm Hg)"
-        result.reasons.append(
-            Reason(Code.CONTRAINDICATION_PRESENT, f"{of} found {in_sentence(item.name)}{pressure}.")
-        )
+            result.reasons.append(
+                Reason(
+                    Code.CONTRAINDICATION_PRESENT,
+                    _(
+                        "Screening of %(screened_on)s found %(item)s "
+                        "(blood pressure %(systolic)s/%(diastolic)s mm Hg)."
+                    ),
+                    {
+                        **of,
+                        "item": item_in_sentence(item),
+                        "systolic": screening.systolic,
+                        "diastolic": screening.diastolic,
+                    },
+                )
+            )
+        else:
+            result.reasons.append(
+                Reason(
+                    Code.CONTRAINDICATION_PRESENT,
+                    _("Screening of %(screened_on)s found %(item)s."),
+                    {**of, "item": item_in_sentence(item)},
+                )
+            )
     for item in outcome.unknown:
         result.reasons.append(
             Reason(
                 Code.CONTRAINDICATION_UNKNOWN,
-                f"{of} could not rule out {in_sentence(item.name)} (answered unknown): "
-                "find out and screen again.",
+                _(
+                    "Screening of %(screened_on)s could not rule out %(item)s "
+                    "(answered unknown): find out and screen again."
+                ),
+                {**of, "item": item_in_sentence(item)},
             )
         )
     for item in outcome.not_asked:
         result.reasons.append(
             Reason(
                 Code.CONTRAINDICATION_NOT_ASKED,
-                f"{of} did not ask about {in_sentence(item.name)}: screen the client again.",
+                _(
+                    "Screening of %(screened_on)s did not ask about %(item)s: "
+                    "screen the client again."
+                ),
+                {**of, "item": item_in_sentence(item)},
             )
         )
     days_left = (screening.valid_until - on).days
@@ -183,7 +236,8 @@ def judge_screening(result, screening, on):
         result.warnings.append(
             Reason(
                 Code.SCREENING_DUE,
-                f"{of} holds until {day(screening.valid_until)}: plan the next screening.",
+                _("Screening of %(screened_on)s holds until %(date)s: plan the next screening."),
+                {**of, "date": screening.valid_until},
             )
         )
 
@@ -193,46 +247,63 @@ def judge_referral(result, referral, on):
         result.reasons.append(
             Reason(
                 Code.NO_REFERRAL,
-                f"No specialist's referral note on or before {day(on)}: the client needs a "
-                "specialist's clearance for manual therapy first.",
+                _(
+                    "No specialist's referral note on or before %(date)s: the client needs a "
+                    "specialist's clearance for manual therapy first."
+                ),
+                {"date": on},
             )
         )
         return
-    by = referral.specialist_name
+    by = {"specialist": referral.specialist_name}
     if not referral.clears:
         result.reasons.append(
             Reason(
                 Code.REFERRAL_NOT_CLEARED,
-                f"{by} ({referral.get_specialty_display().lower()}) did not clear manual "
-                f"therapy on {day(referral.consult_date)} "
-                f"({referral.get_stage_display().lower()} stage).",
+                _(
+                    "%(specialist)s (%(specialty)s) did not clear manual therapy on %(date)s "
+                    "(%(stage)s stage)."
+                ),
+                {
+                    **by,
+                    "specialty": lowered(label(ReferralNote.Specialty, referral.specialty)),
+                    "date": referral.consult_date,
+                    "stage": lowered(label(ReferralNote.Stage, referral.stage)),
+                },
             )
         )
         return
     if on > referral.valid_until:
         result.reasons.append(
             Reason(
-                Code.CLEARANCE_EXPIRED, f"Clearance by {by} expired on {day(referral.valid_until)}."
+                Code.CLEARANCE_EXPIRED,
+                _("Clearance by %(specialist)s expired on %(date)s."),
+                {**by, "date": referral.valid_until},
             )
         )
         return
     if referral.decision == ReferralNote.Decision.CLEARED_WITH_RESTRICTIONS:
         result.warnings.append(
-            Reason(Code.RESTRICTIONS, f"Cleared with restrictions by {by}: {referral.restrictions}")
+            Reason(
+                Code.RESTRICTIONS,
+                _("Cleared with restrictions by %(specialist)s: %(restrictions)s"),
+                {**by, "restrictions": referral.restrictions},
+            )
         )
     days_left = (referral.valid_until - on).days
     if days_left <= settings.CLINIC_CLEARANCE_WARNING_DAYS:
-        when = "today" if days_left == 0 else f"in {days_left} day{'s' if days_left > 1 else ''}"
         result.warnings.append(
             Reason(
                 Code.CLEARANCE_ENDING,
-                f"Clearance by {by} ends on {day(referral.valid_until)} ({when}).",
+                _("Clearance by %(specialist)s ends on %(date)s (%(when)s)."),
+                {**by, "date": referral.valid_until, "when": in_days(days_left)},
             )
         )
 
 
 def day(date):
-    return format_date(date, "j F Y")
+    """A day as prose names it in the active language: 26 November 2026, 26 ноября 2026."""
+    return date_format(date, "DATE_FORMAT")
 
 
 def in_sentence(name):
@@ -240,6 +311,23 @@ def in_sentence(name):
     if len(name) > 1 and name[1].islower():
         return name[0].lower() + name[1:]
     return name
+
+
+def label(choices, value):
+    """The (lazy) label of a choice value, read in the language of the moment it is shown."""
+    return dict(choices.choices).get(value, value)
+
+
+def _days_from_now(days_left):
+    if days_left == 0:
+        return gettext("today")
+    return ngettext("in %(count)d day", "in %(count)d days", days_left) % {"count": days_left}
+
+
+# The parts of a reason's sentence that are themselves words: written when the sentence is read.
+item_in_sentence = lazy(lambda item: in_sentence(item.name), str)
+lowered = lazy(lambda text: str(text).lower(), str)
+in_days = lazy(_days_from_now, str)
 
 
 @transaction.atomic
@@ -256,12 +344,14 @@ def record_screening(
     unanswered = [item.name for item in Contraindication.objects.active() if not answers.get(item)]
     if unanswered:
         raise ValidationError(
-            "Answer every item of the checklist; not answered: %(items)s.",
+            _("Answer every item of the checklist; not answered: %(items)s."),
             code="unanswered",
             params={"items": ", ".join(unanswered)},
         )
     if any(value not in Answer.Value.values for value in answers.values()):
-        raise ValidationError("Answer each item present, absent or unknown.", code="invalid_answer")
+        raise ValidationError(
+            _("Answer each item present, absent or unknown."), code="invalid_answer"
+        )
     screening = Screening(
         client=client,
         screened_by=by,

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
@@ -30,7 +31,7 @@ def screening_create(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{screening} saved.")
+            messages.success(request, _("%(screening)s saved.") % {"screening": screening})
             return redirect(screening)
     return render(request, "screening/screening_form.html", {"client": client, "form": form})
 

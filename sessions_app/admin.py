@@ -2,8 +2,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from clinic.lib.admin import HistoryAdmin
+from clinic.lib.admin import CatalogueAdmin, HistoryAdmin
+from clinic.lib.catalogues import translated_fields
 from clinic.lib.versions import VersionedForm
 from sessions_app.lib.technique import step_errors
 from sessions_app.models import (
@@ -29,7 +32,7 @@ class CourseAdminForm(VersionedForm, forms.ModelForm):
         return super().clean()
 
 
-class CatalogueAdmin(HistoryAdmin):
+class TechniqueCatalogueAdmin(CatalogueAdmin):
     """Techniques and zones are retired, never deleted: plans and sessions refer to them."""
 
     list_editable = ["position", "is_active"]
@@ -56,14 +59,17 @@ class CatalogueAdmin(HistoryAdmin):
         if broken:
             self.message_user(
                 request,
-                "These plan templates no longer follow the clinic's technique and cannot be "
-                f"used until corrected: {', '.join(broken)}.",
+                gettext(
+                    "These plan templates no longer follow the clinic's technique and cannot "
+                    "be used until corrected: %(templates)s."
+                )
+                % {"templates": ", ".join(broken)},
                 messages.WARNING,
             )
 
 
 @admin.register(Technique)
-class TechniqueAdmin(CatalogueAdmin):
+class TechniqueAdmin(TechniqueCatalogueAdmin):
     list_display = ["name", "category", "is_relaxing", "opens", "position", "is_active"]
     list_filter = ["category", "is_relaxing", "is_active"]
 
@@ -71,16 +77,16 @@ class TechniqueAdmin(CatalogueAdmin):
         if obj is None:
             return []
         if obj.is_named_in_rules:
-            return ["code", "name", "is_relaxing", "why_fixed"]
+            return ["code", *translated_fields("name"), "is_relaxing", "why_fixed"]
         return ["code", "is_relaxing", "why_fixed"]
 
-    @admin.display(boolean=True, description="may open a session")
+    @admin.display(boolean=True, description=_("may open a session"))
     def opens(self, technique):
         return technique.opens_session
 
-    @admin.display(description="why “relaxing” is fixed")
+    @admin.display(description=_("why “relaxing” is fixed"))
     def why_fixed(self, technique):
-        return (
+        return gettext(
             "Which techniques open and close a session is a rule of the clinic's technique: "
             "only the gluteal stretch and stroking open one; stroking, shaking and the relaxing "
             "techniques the clinic adds close it; kneading, rubbing, vibration, push-ups and "
@@ -90,19 +96,19 @@ class TechniqueAdmin(CatalogueAdmin):
 
 
 @admin.register(Zone)
-class ZoneAdmin(CatalogueAdmin):
+class ZoneAdmin(TechniqueCatalogueAdmin):
     list_display = ["name", "max_intensity", "position", "is_active"]
     # Retiring is done on a zone's own page, where the light-only zones say why they stay.
     list_editable = ["position"]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_light_only:
-            return ["code", "name", "max_intensity", "is_active", "why_fixed"]
+            return ["code", *translated_fields("name"), "max_intensity", "is_active", "why_fixed"]
         return super().get_readonly_fields(request, obj)
 
-    @admin.display(description="why the depth is fixed")
+    @admin.display(description=_("why the depth is fixed"))
     def why_fixed(self, zone):
-        return (
+        return gettext(
             "No intense work over the kidney area, only light work over the projection of the "
             "heart: a rule of the clinic's technique, not a setting. So the zone keeps its name "
             "and stays in use."
@@ -141,7 +147,7 @@ class TemplateStepInline(admin.TabularInline):
 
 
 @admin.register(PlanTemplate)
-class PlanTemplateAdmin(HistoryAdmin):
+class PlanTemplateAdmin(CatalogueAdmin):
     list_display = ["name", "massage_type", "is_active"]
     list_filter = ["massage_type", "is_active"]
     inlines = [TemplateStepInline]
@@ -250,7 +256,7 @@ class SessionAdmin(HistoryAdmin):
     date_hierarchy = "performed_at"
     inlines = [SessionStepInline, AddendumInline]
 
-    @admin.display(description="state")
+    @admin.display(description=_("state"))
     def state(self, session):
         return session.state.label.lower()
 

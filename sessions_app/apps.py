@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class SessionsAppConfig(AppConfig):
     name = "sessions_app"
-    verbose_name = "Courses and sessions"
+    verbose_name = _("Courses and sessions")
 
     def ready(self):
         from clinic.lib import record_kinds

@@ -2,8 +2,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clinic.forms import therapists
+from clinic.lib.dates import DayFirstDateInput
 from clinic.lib.versions import VersionedForm
 from sessions_app.models import (
     STAGE_SECONDS,
@@ -19,11 +22,11 @@ from sessions_app.models import (
 
 
 def date_input():
-    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    return DayFirstDateInput()
 
 
 class CourseForm(forms.ModelForm):
-    therapist = forms.ModelChoiceField(queryset=therapists())
+    therapist = forms.ModelChoiceField(queryset=therapists(), label=_("Therapist"))
 
     class Meta:
         model = Course
@@ -44,7 +47,7 @@ class CourseForm(forms.ModelForm):
         self.fields["referral"].queryset = client.referral_notes.all()
         self.fields["referral"].empty_label = None
         self.helper = FormHelper()
-        self.helper.layout = Layout(*self.layout_rows(), Submit("save", "Save course"))
+        self.helper.layout = Layout(*self.layout_rows(), Submit("save", _("Save course")))
 
     def layout_rows(self):
         return [
@@ -57,8 +60,10 @@ class CourseForm(forms.ModelForm):
 class NewCourseForm(CourseForm):
     template = forms.ModelChoiceField(
         queryset=PlanTemplate.objects.active(),
-        label="Plan template",
-        help_text="Its steps are copied into the course; adjust them afterwards for this client.",
+        label=_("Plan template"),
+        help_text=_(
+            "Its steps are copied into the course; adjust them afterwards for this client."
+        ),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -98,11 +103,15 @@ class StepForm(forms.Form):
     """One step, planned or performed. The choices come from the formset, read once."""
 
     # Every choice starts blank, so that an untouched spare row is left out, not refused.
-    stage = forms.TypedChoiceField(choices=[("", "—"), *Stage.choices], coerce=int)
-    technique = forms.TypedChoiceField(coerce=int)
-    zone = forms.TypedChoiceField(coerce=int)
-    repetitions = forms.IntegerField(min_value=1, max_value=9)
-    intensity = forms.TypedChoiceField(choices=[("", "—"), *Intensity.choices], coerce=int)
+    stage = forms.TypedChoiceField(
+        label=_("Stage"), choices=[("", "—"), *Stage.choices], coerce=int
+    )
+    technique = forms.TypedChoiceField(label=_("Technique"), coerce=int)
+    zone = forms.TypedChoiceField(label=_("Zone"), coerce=int)
+    repetitions = forms.IntegerField(label=_("Repetitions"), min_value=1, max_value=9)
+    intensity = forms.TypedChoiceField(
+        label=_("Intensity"), choices=[("", "—"), *Intensity.choices], coerce=int
+    )
 
     def __init__(self, *args, catalogue, **kwargs):
         super().__init__(*args, **kwargs)
@@ -128,7 +137,7 @@ class StepForm(forms.Form):
 
 class PlanStepForm(StepForm):
     planned_seconds = forms.IntegerField(
-        label="Planned (s)", min_value=10, max_value=3600, required=False
+        label=_("Planned (s)"), min_value=10, max_value=3600, required=False
     )
 
 
@@ -183,23 +192,31 @@ def step_initial(steps, *, with_duration=False):
 
 class SessionForm(VersionedForm, forms.Form):
     performed_at = forms.DateTimeField(
-        label="Performed at",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        label=_("Performed at"),
+        # Day first, as the language's DATETIME_INPUT_FORMATS read it: never a browser's
+        # month-first picker.
+        widget=forms.DateTimeInput(
+            attrs={"placeholder": _("DD.MM.YYYY HH:MM"), "autocomplete": "off"},
+            format="%d.%m.%Y %H:%M",
+        ),
     )
     introductory_seconds = forms.IntegerField(
-        label="Introductory stage (seconds)", initial=STAGE_SECONDS[Stage.INTRODUCTORY][2]
+        label=_("Introductory stage (seconds)"), initial=STAGE_SECONDS[Stage.INTRODUCTORY][2]
     )
     main_minutes = forms.IntegerField(
-        label="Main stage (minutes)", initial=STAGE_SECONDS[Stage.MAIN][2] // 60
+        label=_("Main stage (minutes)"), initial=STAGE_SECONDS[Stage.MAIN][2] // 60
     )
     final_minutes = forms.IntegerField(
-        label="Final stage (minutes)", initial=STAGE_SECONDS[Stage.FINAL][2] // 60
+        label=_("Final stage (minutes)"), initial=STAGE_SECONDS[Stage.FINAL][2] // 60
     )
-    pain_before = forms.IntegerField(label="Pain before (0–10)", min_value=0, max_value=10)
-    pain_after = forms.IntegerField(label="Pain after (0–10)", min_value=0, max_value=10)
-    tolerance = forms.ChoiceField(choices=Session.Tolerance.choices, widget=forms.RadioSelect)
-    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    pain_before = forms.IntegerField(label=_("Pain before (0–10)"), min_value=0, max_value=10)
+    pain_after = forms.IntegerField(label=_("Pain after (0–10)"), min_value=0, max_value=10)
+    tolerance = forms.ChoiceField(
+        label=_("Tolerance"), choices=Session.Tolerance.choices, widget=forms.RadioSelect
+    )
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
     # A new session's form carries a one-time token (services.log_session): sent twice, it
     # logs one session.
     form_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
@@ -212,7 +229,7 @@ class SessionForm(VersionedForm, forms.Form):
         self.helper = FormHelper()
         self.helper.form_tag = False
         # The reasons a session was refused are this form's non-field errors.
-        self.helper.form_error_title = "Nothing was saved"
+        self.helper.form_error_title = _("Nothing was saved")
         self.helper.layout = Layout(
             Row(
                 Column("performed_at"),
@@ -257,14 +274,15 @@ class SessionForm(VersionedForm, forms.Form):
 
 class VoidForm(forms.Form):
     reason = forms.CharField(
+        label=pgettext_lazy("void form", "Reason"),
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why this session was entered in error. It stays visible, marked as voided.",
+        help_text=_("Why this session was entered in error. It stays visible, marked as voided."),
     )
 
 
 class AddendumForm(forms.Form):
     text = forms.CharField(
-        label="Addendum",
+        label=_("Addendum"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="A correction or later note. The signed session itself stays as it was.",
+        help_text=_("A correction or later note. The signed session itself stays as it was."),
     )

@@ -4,6 +4,8 @@
 import datetime
 
 from django.db.models import prefetch_related_objects
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from clinic.lib.fhir import LOCAL, LOINC, instant, ref
 from clinic.lib.record_kinds import CsvExport, RecordKind, start_of
@@ -37,13 +39,13 @@ ACTIVITY_STATUS = {
 
 class CourseKind(RecordKind):
     code = "course"
-    label = "Courses"
+    label = _("Courses")
     permission = "sessions_app.view_course"
     template = "sessions_app/_timeline_course.html"
     access_log_views = {
-        "course": "Course",
-        "course_form": "Course form",
-        "plan_form": "Plan of a course",
+        "course": _("Course"),
+        "course_form": _("Course form"),
+        "plan_form": _("Plan of a course"),
     }
 
     def load(self, client, history):
@@ -66,9 +68,17 @@ class CourseKind(RecordKind):
             "activity": [
                 {
                     "detail": {
-                        "code": {"text": f"{course.get_massage_type_display()} massage"},
+                        "code": {
+                            "text": gettext("%(massage_type)s massage")
+                            % {"massage_type": course.get_massage_type_display()}
+                        },
                         "status": ACTIVITY_STATUS[course.status],
-                        "description": f"{course.planned_sessions} sessions planned.",
+                        "description": ngettext(
+                            "%(count)s session planned.",
+                            "%(count)s sessions planned.",
+                            course.planned_sessions,
+                        )
+                        % {"count": course.planned_sessions},
                     }
                 }
             ],
@@ -85,22 +95,23 @@ class SessionKind(RecordKind):
     """Reception sees that a session took place (its course's permission), not how it went."""
 
     code = "session"
-    label = "Sessions"
+    label = _("Sessions")
     permission = "sessions_app.view_course"
     template = "sessions_app/_timeline_session.html"
     timed = True
     access_log_views = {
-        "session": "Session",
-        "session_form": "Session form",
-        "session_action": "Void or addendum form",
+        "session": _("Session"),
+        "session_form": _("Session form"),
+        "session_action": _("Void or addendum form"),
     }
     csv = CsvExport(
         name="sessions",
-        label="Sessions (CSV)",
+        label=_("Sessions (CSV)"),
         permission="sessions_app.view_session",
+        # Lazy names, translated when the file is written (session_csv.HEADER).
         header=session_csv.HEADER,
         rows=client_sessions_rows,
-        access_log=("csv", "Sessions CSV"),
+        access_log=("csv", _("Sessions CSV")),
     )
 
     def load(self, client, history):
@@ -147,7 +158,7 @@ class SessionKind(RecordKind):
 
 class AddendumKind(RecordKind):
     code = "addendum"
-    label = "Addenda"
+    label = _("Addenda")
     permission = "sessions_app.view_session"
     template = "sessions_app/_timeline_addendum.html"
     timed = True
@@ -167,7 +178,7 @@ class VoidKind(RecordKind):
     """A voided session appears twice: where it was performed, and when it was voided."""
 
     code = "void"
-    label = "Voids"
+    label = _("Voids")
     permission = "sessions_app.view_session"
     template = "sessions_app/_timeline_void.html"
     timed = True
@@ -187,7 +198,8 @@ def procedure_resource(session, patient):
         "status": "entered-in-error" if session.is_voided else "completed",
         "basedOn": [{"reference": ref("CarePlan", session.course_id)}],
         "code": {
-            "text": f"{session.course.get_massage_type_display()} massage of the lumbosacral spine"
+            "text": gettext("%(massage_type)s massage of the lumbosacral spine")
+            % {"massage_type": session.course.get_massage_type_display()}
         },
         "subject": {"reference": patient},
         "performedPeriod": {
@@ -203,7 +215,10 @@ def procedure_resource(session, patient):
             for code, zone in zones.items()
         ],
         "note": [
-            {"text": f"Tolerated: {session.get_tolerance_display().lower()}."},
+            {
+                "text": gettext("Tolerated: %(tolerance)s.")
+                % {"tolerance": session.get_tolerance_display().lower()}
+            },
             *([{"text": session.notes}] if session.notes else []),
         ],
     }
@@ -224,7 +239,11 @@ def pain(session, moment, patient, procedure):
                     "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
                 }
             ],
-            "text": f"Pain {moment} the session",
+            "text": (
+                gettext("Pain before the session")
+                if moment == "before"
+                else gettext("Pain after the session")
+            ),
         },
         "subject": {"reference": patient},
         "partOf": [{"reference": procedure}],

@@ -9,9 +9,13 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
+from clinic.lib.catalogues import translated_fields
 from clinic.models import Client, ReferralNote, Versioned
 
 REPETITIONS = (2, 3)  # each technique is repeated 2–3 times (domain.md)
@@ -28,23 +32,23 @@ STAGE_SECONDS = {
 class Stage(models.IntegerChoices):
     """The three stages of a session, in the order they are performed."""
 
-    INTRODUCTORY = 1, "Introductory"
-    MAIN = 2, "Main"
-    FINAL = 3, "Final"
+    INTRODUCTORY = 1, pgettext_lazy("stage of a session", "Introductory")
+    MAIN = 2, pgettext_lazy("stage of a session", "Main")
+    FINAL = 3, pgettext_lazy("stage of a session", "Final")
 
 
 class Intensity(models.IntegerChoices):
     """How deep a step works; ordered, so that "one level deeper" can be counted."""
 
-    LIGHT = 1, "Light"
-    MODERATE = 2, "Moderate"
-    DEEP = 3, "Deep"
+    LIGHT = 1, pgettext_lazy("intensity", "Light")
+    MODERATE = 2, pgettext_lazy("intensity", "Moderate")
+    DEEP = 3, pgettext_lazy("intensity", "Deep")
 
 
 class MassageType(models.TextChoices):
-    CLASSIC = "classic", "Classic"
-    VACUUM = "vacuum", "Vacuum (cupping)"  # glass or ceramic cups
-    SPOT = "spot", "Spot (acupressure)"
+    CLASSIC = "classic", pgettext_lazy("massage type", "Classic")
+    VACUUM = "vacuum", pgettext_lazy("massage type", "Vacuum (cupping)")  # glass or ceramic cups
+    SPOT = "spot", pgettext_lazy("massage type", "Spot (acupressure)")
 
 
 class CatalogueQuerySet(models.QuerySet):
@@ -67,39 +71,43 @@ class Technique(models.Model):
     acupressure. Clinic admins describe, add and retire them."""
 
     class Category(models.TextChoices):
-        BASIC = "basic", "Basic movement"
-        LUMBAR = "lumbar", "Lumbar move"
-        VACUUM = "vacuum", "Cupping"
-        SPOT = "spot", "Acupressure"
+        BASIC = "basic", _("Basic movement")
+        LUMBAR = "lumbar", _("Lumbar move")
+        VACUUM = "vacuum", _("Cupping")
+        SPOT = "spot", _("Acupressure")
 
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100, unique=True)
-    category = models.CharField(max_length=10, choices=Category.choices)
-    description = models.TextField(blank=True)
+    code = models.SlugField(pgettext_lazy("catalogue", "code"), max_length=40, unique=True)
+    name = models.CharField(pgettext_lazy("catalogue", "name"), max_length=100, unique=True)
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    description = models.TextField(_("description"), blank=True)
     is_relaxing = models.BooleanField(
-        "relaxing",
+        _("relaxing"),
         default=False,
-        help_text="May close a session (final stage). Said when the technique is added, and "
-        "fixed from then on.",
+        help_text=_(
+            "May close a session (final stage). Said when the technique is added, and "
+            "fixed from then on."
+        ),
     )
-    position = models.PositiveSmallIntegerField(default=0)
-    is_active = models.BooleanField("in use", default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translated_fields("name", "description"))
     objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("technique")
+        verbose_name_plural = _("techniques")
         constraints = [
             models.CheckConstraint(
                 condition=Q(is_relaxing=True) | ~Q(code__in=RELAXING_TECHNIQUES),
                 name="sessions_app_technique_stroking_shaking_relax",
-                violation_error_message="Stroking and shaking are always relaxing.",
+                violation_error_message=_("Stroking and shaking are always relaxing."),
             ),
             models.CheckConstraint(
                 condition=Q(is_relaxing=False) | ~Q(code__in=NEVER_RELAXING_TECHNIQUES),
                 name="sessions_app_technique_never_relaxing",
-                violation_error_message=(
+                violation_error_message=_(
                     "Kneading, rubbing, vibration, push-ups and fist-crest stretching are "
                     "never relaxing."
                 ),
@@ -122,7 +130,7 @@ class Technique(models.Model):
             raise ValidationError(
                 {
                     "is_relaxing": ValidationError(
-                        "Whether a technique relaxes is fixed once it is added.",
+                        gettext("Whether a technique relaxes is fixed once it is added."),
                         code="relaxing_fixed",
                     )
                 }
@@ -131,7 +139,7 @@ class Technique(models.Model):
             raise ValidationError(
                 {
                     "name": ValidationError(
-                        "The techniques the clinic's rules name keep their names.",
+                        gettext("The techniques the clinic's rules name keep their names."),
                         code="rule_technique_renamed",
                     )
                 }
@@ -146,24 +154,26 @@ class Technique(models.Model):
 class Zone(models.Model):
     """A body zone worked in a step, with the deepest work it allows."""
 
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=100, unique=True)
+    code = models.SlugField(pgettext_lazy("catalogue", "code"), max_length=40, unique=True)
+    name = models.CharField(pgettext_lazy("catalogue", "name"), max_length=100, unique=True)
     max_intensity = models.PositiveSmallIntegerField(
-        "deepest intensity allowed", choices=Intensity.choices, default=Intensity.DEEP
+        _("deepest intensity allowed"), choices=Intensity.choices, default=Intensity.DEEP
     )
-    position = models.PositiveSmallIntegerField(default=0)
-    is_active = models.BooleanField("in use", default=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translated_fields("name"))
     objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
+        verbose_name = _("zone")
+        verbose_name_plural = _("zones")
         constraints = [
             models.CheckConstraint(
                 condition=Q(max_intensity=Intensity.LIGHT) | ~Q(code__in=LIGHT_ONLY_ZONES),
                 name="sessions_app_zone_kidney_heart_light",
-                violation_error_message=(
+                violation_error_message=_(
                     "The kidney area and the heart projection allow light work only."
                 ),
             ),
@@ -172,7 +182,7 @@ class Zone(models.Model):
             models.CheckConstraint(
                 condition=Q(is_active=True) | ~Q(code__in=LIGHT_ONLY_ZONES),
                 name="sessions_app_zone_kidney_heart_in_use",
-                violation_error_message="The kidney area and the heart projection stay in use.",
+                violation_error_message=_("The kidney area and the heart projection stay in use."),
             ),
         ]
 
@@ -184,7 +194,7 @@ class Zone(models.Model):
             raise ValidationError(
                 {
                     "name": ValidationError(
-                        "The kidney area and the heart projection keep their names.",
+                        gettext("The kidney area and the heart projection keep their names."),
                         code="light_only_zone_renamed",
                     )
                 }
@@ -207,22 +217,37 @@ STEP_FIELDS = ("stage", "technique", "zone", "repetitions", "intensity")
 class Step(models.Model):
     """What every step says, planned or performed: stage, technique, zone, how often, how deep."""
 
-    stage = models.PositiveSmallIntegerField(choices=Stage.choices)
-    position = models.PositiveSmallIntegerField(default=0, help_text="Order within the stage.")
-    technique = models.ForeignKey(Technique, on_delete=models.PROTECT, related_name="+")
-    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
-    repetitions = models.PositiveSmallIntegerField(default=REPETITIONS[0])
-    intensity = models.PositiveSmallIntegerField(choices=Intensity.choices, default=Intensity.LIGHT)
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=Stage.choices)
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order within the stage.")
+    )
+    technique = models.ForeignKey(
+        Technique, on_delete=models.PROTECT, related_name="+", verbose_name=_("technique")
+    )
+    zone = models.ForeignKey(
+        Zone, on_delete=models.PROTECT, related_name="+", verbose_name=_("zone")
+    )
+    repetitions = models.PositiveSmallIntegerField(_("repetitions"), default=REPETITIONS[0])
+    intensity = models.PositiveSmallIntegerField(
+        _("intensity"), choices=Intensity.choices, default=Intensity.LIGHT
+    )
 
     class Meta:
         abstract = True
         ordering = ["stage", "position", "pk"]
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
 
     def __str__(self):
-        return (
-            f"{self.get_stage_display()}: {self.technique} over the {self.zone}, "
-            f"{self.get_intensity_display().lower()}, ×{self.repetitions}"
-        )
+        return gettext(
+            "%(stage)s: %(technique)s over the %(zone)s, %(intensity)s, ×%(repetitions)s"
+        ) % {
+            "stage": self.get_stage_display(),
+            "technique": self.technique,
+            "zone": self.zone,
+            "intensity": self.get_intensity_display().lower(),
+            "repetitions": self.repetitions,
+        }
 
     def fields(self):
         """What the step says (STEP_FIELDS), to hand on to another step: plan to session."""
@@ -244,7 +269,7 @@ class Step(models.Model):
 
 
 class PlannedStep(Step):
-    planned_seconds = models.PositiveIntegerField("planned duration (s)", null=True, blank=True)
+    planned_seconds = models.PositiveIntegerField(_("planned duration (s)"), null=True, blank=True)
 
     class Meta(Step.Meta):
         abstract = True
@@ -253,27 +278,36 @@ class PlannedStep(Step):
 class PlanTemplate(models.Model):
     """A reusable session plan: the clinic's standard schemes, edited by clinic admins."""
 
-    name = models.CharField(max_length=100, unique=True)
-    massage_type = models.CharField(max_length=10, choices=MassageType.choices)
-    description = models.TextField(blank=True)
-    is_active = models.BooleanField("in use", default=True)
+    name = models.CharField(pgettext_lazy("catalogue", "name"), max_length=100, unique=True)
+    massage_type = models.CharField(_("massage type"), max_length=10, choices=MassageType.choices)
+    description = models.TextField(_("description"), blank=True)
+    is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=translated_fields("name", "description"))
     objects = CatalogueQuerySet.as_manager()
 
     class Meta:
         ordering = ["massage_type", "name"]
+        verbose_name = _("plan template")
+        verbose_name_plural = _("plan templates")
 
     def __str__(self):
         return self.name
 
 
 class TemplateStep(PlannedStep):
-    template = models.ForeignKey(PlanTemplate, on_delete=models.CASCADE, related_name="steps")
+    template = models.ForeignKey(
+        PlanTemplate,
+        on_delete=models.CASCADE,
+        related_name="steps",
+        verbose_name=_("plan template"),
+    )
 
     history = HistoricalRecords()
 
     class Meta(PlannedStep.Meta):
+        verbose_name = _("template step")
+        verbose_name_plural = _("template steps")
         constraints = Step.constraints_for("sessions_app_templatestep")
 
 
@@ -281,21 +315,27 @@ class Course(Versioned):
     """The session plan of one client: a planned series of sessions of one massage type."""
 
     class Status(models.TextChoices):
-        PLANNED = "planned", "Planned"
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        PLANNED = "planned", pgettext_lazy("course status", "Planned")
+        ACTIVE = "active", pgettext_lazy("course status", "Active")
+        COMPLETED = "completed", pgettext_lazy("course status", "Completed")
+        CANCELLED = "cancelled", pgettext_lazy("course status", "Cancelled")
 
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="courses")
-    therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="courses"
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="courses", verbose_name=_("client")
     )
-    massage_type = models.CharField(max_length=10, choices=MassageType.choices)
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="courses",
+        verbose_name=_("therapist"),
+    )
+    massage_type = models.CharField(_("massage type"), max_length=10, choices=MassageType.choices)
     referral = models.ForeignKey(
         ReferralNote,
         on_delete=models.PROTECT,
         related_name="courses",
-        help_text="The specialist's clearance the course rests on.",
+        verbose_name=_("referral note"),
+        help_text=_("The specialist's clearance the course rests on."),
     )
     template = models.ForeignKey(
         PlanTemplate,
@@ -303,29 +343,43 @@ class Course(Versioned):
         null=True,
         blank=True,
         related_name="courses",
-        help_text="The scheme the plan was copied from.",
+        verbose_name=_("plan template"),
+        help_text=_("The scheme the plan was copied from."),
     )
-    goal = models.TextField(help_text="What the course should achieve for this client.")
+    goal = models.TextField(
+        _("goal"), help_text=_("What the course should achieve for this client.")
+    )
     planned_sessions = models.PositiveSmallIntegerField(
-        "planned number of sessions",
+        _("planned number of sessions"),
         default=10,
-        help_text="Raise it to extend the course.",
+        help_text=_("Raise it to extend the course."),
     )
-    start_date = models.DateField(default=timezone.localdate)
+    start_date = models.DateField(_("start date"), default=timezone.localdate)
     frequency_days = models.PositiveSmallIntegerField(
-        "every (days)", null=True, blank=True, help_text="Days between sessions, e.g. 2."
+        _("every (days)"), null=True, blank=True, help_text=_("Days between sessions, e.g. 2.")
     )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    status = models.CharField(
+        pgettext_lazy("course", "status"),
+        max_length=10,
+        choices=Status.choices,
+        default=Status.PLANNED,
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-start_date", "-pk"]
+        verbose_name = _("course")
+        verbose_name_plural = _("courses")
         constraints = [
             models.CheckConstraint(
                 condition=Q(planned_sessions__gte=1, planned_sessions__lte=60),
@@ -341,7 +395,10 @@ class Course(Versioned):
         indexes = [models.Index(fields=["status", "-start_date"], name="course_open_recent")]
 
     def __str__(self):
-        return f"{self.get_massage_type_display()} course from {self.start_date:%d.%m.%Y}"
+        return gettext("%(massage_type)s course from %(date)s") % {
+            "massage_type": self.get_massage_type_display(),
+            "date": date_format(self.start_date, "SHORT_DATE_FORMAT"),
+        }
 
     def get_absolute_url(self):
         return reverse("sessions_app:course_detail", args=[self.client_id, self.pk])
@@ -353,33 +410,39 @@ class Course(Versioned):
     def clean(self):
         errors = {}
         if self.referral_id and self.client_id and self.referral.client_id != self.client_id:
-            errors["referral"] = "Choose a referral note of this client."
+            errors["referral"] = gettext("Choose a referral note of this client.")
         elif self.referral_id and not self.referral.clears:
             errors["referral"] = ValidationError(
-                "This referral note does not clear manual therapy; a course must rest on one "
-                "that does.",
+                gettext(
+                    "This referral note does not clear manual therapy; a course must rest on "
+                    "one that does."
+                ),
                 code="referral_not_clearing",
             )
         if self.start_date and self.referral_id and self.start_date < self.referral.consult_date:
             errors["start_date"] = ValidationError(
-                "The course cannot start before the specialist's consult of %(consult)s.",
+                gettext("The course cannot start before the specialist's consult of %(consult)s."),
                 code="before_referral",
-                params={"consult": self.referral.consult_date.strftime("%d.%m.%Y")},
+                params={"consult": date_format(self.referral.consult_date, "SHORT_DATE_FORMAT")},
             )
         elif self.start_date and self.start_date > timezone.localdate() + MAX_PLANNING_AHEAD:
             errors["start_date"] = ValidationError(
-                "Plan a course to start within a year.", code="too_far_ahead"
+                gettext("Plan a course to start within a year."), code="too_far_ahead"
             )
         if not 1 <= (self.planned_sessions or 0) <= 60:
-            errors["planned_sessions"] = "Plan from 1 to 60 sessions."
+            errors["planned_sessions"] = gettext("Plan from 1 to 60 sessions.")
         elif self.pk and self.planned_sessions < (logged := self.sessions.counted().count()):
             errors["planned_sessions"] = ValidationError(
-                "%(logged)s sessions are already logged; plan at least as many.",
+                ngettext(
+                    "%(logged)s session is already logged; plan at least as many.",
+                    "%(logged)s sessions are already logged; plan at least as many.",
+                    logged,
+                ),
                 code="fewer_than_logged",
                 params={"logged": logged},
             )
         if self.frequency_days is not None and not 1 <= self.frequency_days <= 30:
-            errors["frequency_days"] = "Enter a number of days from 1 to 30."
+            errors["frequency_days"] = gettext("Enter a number of days from 1 to 30.")
         if errors:
             raise ValidationError(errors)
 
@@ -392,23 +455,31 @@ class Course(Versioned):
 class CourseStep(PlannedStep):
     """A step of one client's plan: copied from a template, then adjusted for the client."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="steps")
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="steps", verbose_name=_("course")
+    )
 
     history = HistoricalRecords()
 
     class Meta(PlannedStep.Meta):
+        verbose_name = _("course step")
+        verbose_name_plural = _("course steps")
         constraints = Step.constraints_for("sessions_app_coursestep")
 
 
 class PlannedSession(models.Model):
     """The planned date of one session of a course (generated in one action)."""
 
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="planned")
-    number = models.PositiveSmallIntegerField()
-    planned_on = models.DateField()
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="planned", verbose_name=_("course")
+    )
+    number = models.PositiveSmallIntegerField(pgettext_lazy("session", "number"))
+    planned_on = models.DateField(_("planned on"))
 
     class Meta:
         ordering = ["course", "number"]
+        verbose_name = _("planned session")
+        verbose_name_plural = _("planned sessions")
         constraints = [
             models.UniqueConstraint(
                 fields=["course", "number"], name="sessions_app_plannedsession_once"
@@ -416,7 +487,10 @@ class PlannedSession(models.Model):
         ]
 
     def __str__(self):
-        return f"Session {self.number} on {self.planned_on:%d.%m.%Y}"
+        return gettext("Session %(number)s on %(date)s") % {
+            "number": self.number,
+            "date": date_format(self.planned_on, "SHORT_DATE_FORMAT"),
+        }
 
 
 class SessionQuerySet(models.QuerySet):
@@ -439,29 +513,36 @@ class Session(Versioned):
         """Where the record is in its life: a draft is corrected directly, a signed session
         only by addenda, a voided one stays visible and stops counting."""
 
-        DRAFT = "draft", "Draft"
-        SIGNED = "signed", "Signed"
-        VOIDED = "voided", "Voided"
+        DRAFT = "draft", pgettext_lazy("session state", "Draft")
+        SIGNED = "signed", pgettext_lazy("session state", "Signed")
+        VOIDED = "voided", pgettext_lazy("session state", "Voided")
 
     class Tolerance(models.TextChoices):
-        WELL = "well", "Well"
-        DISCOMFORT = "discomfort", "Discomfort"
-        STOPPED_EARLY = "stopped_early", "Stopped early"
+        WELL = "well", pgettext_lazy("tolerance", "Well")
+        DISCOMFORT = "discomfort", pgettext_lazy("tolerance", "Discomfort")
+        STOPPED_EARLY = "stopped_early", pgettext_lazy("tolerance", "Stopped early")
 
-    course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="sessions")
-    number = models.PositiveSmallIntegerField(editable=False)
-    performed_at = models.DateTimeField()
-    therapist = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions"
+    course = models.ForeignKey(
+        Course, on_delete=models.PROTECT, related_name="sessions", verbose_name=_("course")
     )
-    introductory_seconds = models.PositiveIntegerField(default=STAGE_SECONDS[1][2])
-    main_seconds = models.PositiveIntegerField(default=STAGE_SECONDS[2][2])
-    final_seconds = models.PositiveIntegerField(default=STAGE_SECONDS[3][2])
-    pain_before = models.PositiveSmallIntegerField("pain before (0–10)")
-    pain_after = models.PositiveSmallIntegerField("pain after (0–10)")
-    tolerance = models.CharField(max_length=15, choices=Tolerance.choices)
-    notes = models.TextField(blank=True)
-    signed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    number = models.PositiveSmallIntegerField(pgettext_lazy("session", "number"), editable=False)
+    performed_at = models.DateTimeField(_("performed at"))
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("therapist"),
+    )
+    introductory_seconds = models.PositiveIntegerField(
+        _("introductory stage (s)"), default=STAGE_SECONDS[1][2]
+    )
+    main_seconds = models.PositiveIntegerField(_("main stage (s)"), default=STAGE_SECONDS[2][2])
+    final_seconds = models.PositiveIntegerField(_("final stage (s)"), default=STAGE_SECONDS[3][2])
+    pain_before = models.PositiveSmallIntegerField(_("pain before (0–10)"))
+    pain_after = models.PositiveSmallIntegerField(_("pain after (0–10)"))
+    tolerance = models.CharField(_("tolerance"), max_length=15, choices=Tolerance.choices)
+    notes = models.TextField(_("notes"), blank=True)
+    signed_at = models.DateTimeField(_("signed at"), null=True, blank=True, editable=False)
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -469,8 +550,9 @@ class Session(Versioned):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("signed by"),
     )
-    voided_at = models.DateTimeField(null=True, blank=True, editable=False)
+    voided_at = models.DateTimeField(_("voided at"), null=True, blank=True, editable=False)
     voided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -478,22 +560,31 @@ class Session(Versioned):
         blank=True,
         editable=False,
         related_name="+",
+        verbose_name=_("voided by"),
     )
-    void_reason = models.TextField(blank=True, editable=False)
+    void_reason = models.TextField(_("void reason"), blank=True, editable=False)
     # The one-time token of the form the session was logged from: the same form sent again
     # (its answer lost on the way) finds this session instead of logging a second.
-    form_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, editable=False, related_name="+"
+    form_token = models.UUIDField(
+        _("form token"), null=True, blank=True, unique=True, editable=False
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
     objects = SessionQuerySet.as_manager()
 
     class Meta:
         ordering = ["course", "number"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         permissions = [("sign_session", "Can sign and void sessions")]
         constraints = [
             models.UniqueConstraint(
@@ -523,7 +614,10 @@ class Session(Versioned):
         indexes = [models.Index(fields=["performed_at"])]
 
     def __str__(self):
-        return f"Session {self.number} of {timezone.localtime(self.performed_at):%d.%m.%Y}"
+        return gettext("Session %(number)s of %(date)s") % {
+            "number": self.number,
+            "date": date_format(timezone.localtime(self.performed_at), "SHORT_DATE_FORMAT"),
+        }
 
     def get_absolute_url(self):
         return reverse("sessions_app:session_detail", args=[self.course.client_id, self.pk])
@@ -567,39 +661,62 @@ class Session(Versioned):
         """The steps in one line, stage by stage (reads prefetched steps):
         "Introductory: stroking (lumbosacral region, light), …; Main: …". Built here rather than
         in a template loop, which made a timeline page of long sessions several times slower."""
+        stage_part = gettext("%(stage)s: %(steps)s")
+        step_part = gettext("%(technique)s (%(zone)s, %(intensity)s)")
         return "; ".join(
-            f"{Stage(stage).label}: "
-            + ", ".join(
-                f"{step.technique.name.lower()} ({step.zone.name.lower()}, "
-                f"{step.get_intensity_display().lower()})"
-                for step in steps
-            )
+            stage_part
+            % {
+                "stage": Stage(stage).label,
+                "steps": ", ".join(
+                    step_part
+                    % {
+                        "technique": step.technique.name.lower(),
+                        "zone": step.zone.name.lower(),
+                        "intensity": step.get_intensity_display().lower(),
+                    }
+                    for step in steps
+                ),
+            }
             for stage, steps in groupby(self.steps.all(), key=lambda step: step.stage)
         )
 
 
 class SessionStep(Step):
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="steps")
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="steps", verbose_name=_("session")
+    )
 
     history = HistoricalRecords()
 
     class Meta(Step.Meta):
+        verbose_name = _("session step")
+        verbose_name_plural = _("session steps")
         constraints = Step.constraints_for("sessions_app_sessionstep")
 
 
 class Addendum(models.Model):
     """A correction or later note on a signed session; the session itself stays as it was."""
 
-    session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="addenda")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    text = models.TextField()
+    session = models.ForeignKey(
+        Session, on_delete=models.PROTECT, related_name="addenda", verbose_name=_("session")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    text = models.TextField(_("text"))
 
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "addenda"
+        verbose_name = _("addendum")
+        verbose_name_plural = _("addenda")
 
     def __str__(self):
-        return f"Addendum of {timezone.localtime(self.created_at):%d.%m.%Y %H:%M}"
+        return gettext("Addendum of %(moment)s") % {
+            "moment": date_format(timezone.localtime(self.created_at), "SHORT_DATETIME_FORMAT")
+        }

@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from screening.services import eligibility
@@ -22,6 +25,18 @@ from sessions_app.models import (
     SessionStep,
     Stage,
 )
+
+# What a stage is called in the messages about it, one sentence each (a stage's name changes
+# form inside a Russian sentence).
+STAGE_DURATION_MESSAGES = {
+    Stage.INTRODUCTORY: _("The introductory stage lasts %(low)s to %(high)s, not %(value)s."),
+    Stage.MAIN: _("The main stage lasts %(low)s to %(high)s, not %(value)s."),
+    Stage.FINAL: _("The final stage lasts %(low)s to %(high)s, not %(value)s."),
+}
+CLOSED_COURSE_MESSAGES = {
+    Course.Status.COMPLETED: _("The course is completed; no session can be logged on it."),
+    Course.Status.CANCELLED: _("The course is cancelled; no session can be logged on it."),
+}
 
 
 @transaction.atomic
@@ -52,7 +67,14 @@ def plan_course(*, client, template, by, **fields):
         # A catalogue edit (a technique no longer relaxing, a zone made light-only) can leave a
         # template behind the rules; its copy must not become a client's plan.
         raise ValidationError(
-            [ValidationError(f"The template “{template}” needs correcting first."), *errors]
+            [
+                ValidationError(
+                    gettext("The template “%(template)s” needs correcting first."),
+                    code="template_broken",
+                    params={"template": template},
+                ),
+                *errors,
+            ]
         )
     bulk_create_with_history(copy, CourseStep, default_user=by)
     return course
@@ -150,7 +172,7 @@ def logged_from_form(*, course, form_token):
     logged = Session.objects.filter(form_token=form_token).first() if form_token else None
     if logged is not None and logged.course_id != course.pk:
         raise ValidationError(
-            "This form was used for another course; open the form of this course again.",
+            gettext("This form was used for another course; open the form of this course again."),
             code="form_used",
         )
     return logged
@@ -186,13 +208,15 @@ def revise_session(
         session.check_version(opened_version)
         if not session.answers_to(by):
             raise ValidationError(
-                "Only the therapist who performed the session, or a clinic admin, can correct "
-                "its draft.",
+                gettext(
+                    "Only the therapist who performed the session, or a clinic admin, can "
+                    "correct its draft."
+                ),
                 code="not_yours",
             )
         if not session.is_draft:
             raise ValidationError(
-                "%(session)s is signed or voided and locked; add an addendum instead.",
+                gettext("%(session)s is signed or voided and locked; add an addendum instead."),
                 code="session_locked",
                 params={"session": session},
             )
@@ -235,13 +259,15 @@ def sign_session(*, session, by):
     session.course.client.ensure_active()
     if not session.is_draft:
         raise ValidationError(
-            "%(session)s is already signed or voided.",
+            gettext("%(session)s is already signed or voided."),
             code="not_draft",
             params={"session": session},
         )
     if not session.answers_to(by):
         raise ValidationError(
-            "Only the therapist who performed the session, or a clinic admin, can sign it.",
+            gettext(
+                "Only the therapist who performed the session, or a clinic admin, can sign it."
+            ),
             code="not_yours",
         )
     session.signed_at, session.signed_by = timezone.now(), by
@@ -260,15 +286,19 @@ def void_session(*, session, by, reason):
     session.course.client.ensure_active()
     if session.is_voided:
         raise ValidationError(
-            "%(session)s is already voided.", code="voided", params={"session": session}
+            gettext("%(session)s is already voided."),
+            code="voided",
+            params={"session": session},
         )
     if not session.answers_to(by):
         raise ValidationError(
-            "Only the therapist who performed the session, or a clinic admin, can void it.",
+            gettext(
+                "Only the therapist who performed the session, or a clinic admin, can void it."
+            ),
             code="not_yours",
         )
     if not reason.strip():
-        raise ValidationError("Say why the session is voided.", code="void_reason")
+        raise ValidationError(gettext("Say why the session is voided."), code="void_reason")
     session.voided_at, session.voided_by, session.void_reason = timezone.now(), by, reason.strip()
     session._history_user = by
     session.save(update_fields=["voided_at", "voided_by", "void_reason", "updated_at"])
@@ -281,12 +311,14 @@ def add_addendum(*, session, by, text):
     session.course.client.ensure_active()
     if session.is_draft:
         raise ValidationError(
-            "%(session)s is a draft: correct it directly, addenda are for signed sessions.",
+            gettext(
+                "%(session)s is a draft: correct it directly, addenda are for signed sessions."
+            ),
             code="draft",
             params={"session": session},
         )
     if not text.strip():
-        raise ValidationError("Write the addendum.", code="addendum_empty")
+        raise ValidationError(gettext("Write the addendum."), code="addendum_empty")
     addendum = Addendum(session=session, author=by, text=text.strip())
     addendum._history_user = by
     addendum.save()
@@ -318,38 +350,38 @@ def check_session(session, steps):
     errors = []
     performed_on = timezone.localdate(session.performed_at) if session.performed_at else None
     if session.performed_at is None:
-        errors.append(ValidationError("Enter when the session was performed.", code="no_date"))
+        errors.append(
+            ValidationError(gettext("Enter when the session was performed."), code="no_date")
+        )
     elif session.performed_at > timezone.now():
         errors.append(
             ValidationError(
-                "The session is dated in the future; log it once it has been performed.",
+                gettext("The session is dated in the future; log it once it has been performed."),
                 code="in_future",
             )
         )
     elif performed_on < course.start_date:
         errors.append(
             ValidationError(
-                f"The course starts on {course.start_date:%d.%m.%Y}; the session cannot be "
-                "before it.",
+                gettext("The course starts on %(start)s; the session cannot be before it."),
                 code="before_course",
+                params={"start": date_format(course.start_date, "SHORT_DATE_FORMAT")},
             )
         )
     else:
         errors += order_errors(session, earlier, later)
     if course.is_closed:
-        errors.append(
-            ValidationError(
-                f"The course is {course.get_status_display().lower()}; no session can be "
-                "logged on it.",
-                code="course_closed",
-            )
-        )
+        errors.append(ValidationError(CLOSED_COURSE_MESSAGES[course.status], code="course_closed"))
     if session.number is None and len(earlier) >= course.planned_sessions:
         errors.append(
             ValidationError(
-                f"All {course.planned_sessions} planned sessions are logged; extend the "
-                "course to log another.",
+                ngettext(
+                    "The %(count)s planned session is logged; extend the course to log another.",
+                    "All %(count)s planned sessions are logged; extend the course to log another.",
+                    course.planned_sessions,
+                ),
                 code="course_full",
+                params={"count": course.planned_sessions},
             )
         )
     if performed_on is not None:
@@ -365,50 +397,70 @@ def check_session(session, steps):
 def order_errors(session, earlier, later):
     """Sessions are numbered in the order they were performed, so that "the previous session"
     of the gentle start is the one before in time as well."""
-    when = timezone.localtime(session.performed_at)
+    when = moment(session.performed_at)
     if earlier and session.performed_at < earlier[-1].performed_at:
         return [
             ValidationError(
-                f"{earlier[-1]} was performed at "
-                f"{timezone.localtime(earlier[-1].performed_at):%d.%m.%Y %H:%M}; this session "
-                f"({when:%d.%m.%Y %H:%M}) cannot come before it.",
+                gettext(
+                    "%(other)s was performed at %(other_at)s; this session (%(when)s) cannot "
+                    "come before it."
+                ),
                 code="out_of_order",
+                params={
+                    "other": earlier[-1],
+                    "other_at": moment(earlier[-1].performed_at),
+                    "when": when,
+                },
             )
         ]
     if later and session.performed_at > later[0].performed_at:
         return [
             ValidationError(
-                f"{later[0]} was performed at "
-                f"{timezone.localtime(later[0].performed_at):%d.%m.%Y %H:%M}; this session "
-                f"({when:%d.%m.%Y %H:%M}) cannot come after it.",
+                gettext(
+                    "%(other)s was performed at %(other_at)s; this session (%(when)s) cannot "
+                    "come after it."
+                ),
                 code="out_of_order",
+                params={
+                    "other": later[0],
+                    "other_at": moment(later[0].performed_at),
+                    "when": when,
+                },
             )
         ]
     return []
 
 
+def moment(value):
+    """A date and time as messages write it: 26.11.2026 14:30, in the clinic's time zone."""
+    return date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
 def measure_errors(session):
     errors = []
-    for label, value in (("before", session.pain_before), ("after", session.pain_after)):
+    for message, value in (
+        (_("Pain before the session is scored 0 to 10, not %(value)s."), session.pain_before),
+        (_("Pain after the session is scored 0 to 10, not %(value)s."), session.pain_after),
+    ):
         if value is None or not PAIN_SCALE[0] <= value <= PAIN_SCALE[1]:
-            errors.append(
-                ValidationError(
-                    f"Pain {label} the session is scored 0 to 10, not {value}.", code="pain_scale"
-                )
-            )
+            errors.append(ValidationError(message, code="pain_scale", params={"value": value}))
     for stage, field in (
         (Stage.INTRODUCTORY, "introductory_seconds"),
         (Stage.MAIN, "main_seconds"),
         (Stage.FINAL, "final_seconds"),
     ):
-        low, high, _ = STAGE_SECONDS[stage]
+        low, high, _default = STAGE_SECONDS[stage]
         value = getattr(session, field)
         if value is None or not low <= value <= high:
             errors.append(
                 ValidationError(
-                    f"The {stage.label.lower()} stage lasts {minutes(low)} to {minutes(high)}, "
-                    f"not {minutes(value or 0)}.",
+                    STAGE_DURATION_MESSAGES[stage],
                     code="stage_duration",
+                    params={
+                        "low": minutes(low),
+                        "high": minutes(high),
+                        "value": minutes(value or 0),
+                    },
                 )
             )
     return errors
@@ -421,9 +473,12 @@ def gentle_start_errors(steps, earlier, later):
     if len(earlier) < 2 and deepest == Intensity.DEEP:
         return [
             ValidationError(
-                f"Session {len(earlier) + 1} of the course is one of the first two, which are "
-                "gentle: no step may be deep.",
+                gettext(
+                    "Session %(number)s of the course is one of the first two, which are "
+                    "gentle: no step may be deep."
+                ),
                 code="gentle_start",
+                params={"number": len(earlier) + 1},
             )
         ]
     errors = []
@@ -431,22 +486,32 @@ def gentle_start_errors(steps, earlier, later):
         previous = earlier[-1]
         errors.append(
             ValidationError(
-                f"The deepest step is {Intensity(deepest).label.lower()}, but the previous "
-                f"session ({previous}) went no deeper than "
-                f"{Intensity(previous.deepest_intensity()).label.lower()}: deepen one level at "
-                "a time.",
+                gettext(
+                    "The deepest step is %(deepest)s, but the previous session (%(previous)s) "
+                    "went no deeper than %(limit)s: deepen one level at a time."
+                ),
                 code="depth_jump",
+                params={
+                    "deepest": Intensity(deepest).label.lower(),
+                    "previous": previous,
+                    "limit": Intensity(previous.deepest_intensity()).label.lower(),
+                },
             )
         )
     if later and later[0].deepest_intensity() > deepest + 1:
         following = later[0]
         errors.append(
             ValidationError(
-                f"The next session ({following}) went "
-                f"{Intensity(following.deepest_intensity()).label.lower()}; this one must "
-                f"reach at least {Intensity(following.deepest_intensity() - 1).label.lower()}"
-                " so that depth grows one level at a time.",
+                gettext(
+                    "The next session (%(following)s) went %(reached)s; this one must reach at "
+                    "least %(least)s so that depth grows one level at a time."
+                ),
                 code="depth_jump",
+                params={
+                    "following": following,
+                    "reached": Intensity(following.deepest_intensity()).label.lower(),
+                    "least": Intensity(following.deepest_intensity() - 1).label.lower(),
+                },
             )
         )
     return errors
@@ -455,4 +520,6 @@ def gentle_start_errors(steps, earlier, later):
 def minutes(seconds):
     """180 -> '3 min', 90 -> '1 min 30 s'."""
     whole, rest = divmod(seconds, 60)
-    return f"{whole} min" + (f" {rest} s" if rest else "")
+    if rest:
+        return gettext("%(minutes)s min %(seconds)s s") % {"minutes": whole, "seconds": rest}
+    return gettext("%(minutes)s min") % {"minutes": whole}

@@ -3,6 +3,7 @@ import uuid
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from clinic.lib.access import client_for
@@ -54,7 +55,11 @@ def course_create(request, pk):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{course} planned from {course.template}.")
+            messages.success(
+                request,
+                gettext("%(course)s planned from %(template)s.")
+                % {"course": course, "template": course.template},
+            )
             return redirect(course)
     return render(request, "sessions_app/course_form.html", {"client": client, "form": form})
 
@@ -67,7 +72,7 @@ def course_edit(request, pk, course_id):
         if conflict := save_unless_conflict(request, form):
             return conflict
         if form.is_valid():
-            messages.success(request, "Course saved.")
+            messages.success(request, gettext("Course saved."))
             return redirect(course)
     return render(
         request, "sessions_app/course_form.html", {"client": client, "form": form, "course": course}
@@ -111,7 +116,7 @@ def plan_edit(request, pk, course_id):
         except ValidationError as error:
             formset.plan_errors = error.messages
         else:
-            messages.success(request, "Plan saved.")
+            messages.success(request, gettext("Plan saved."))
             return redirect(course)
     return render(
         request,
@@ -124,7 +129,15 @@ def plan_edit(request, pk, course_id):
 def course_schedule(request, pk, course_id):
     _, course = course_of(request, pk, course_id, "sessions_app.change_course", changes=True)
     services.schedule_sessions(course=course)
-    messages.success(request, f"Dates of the {course.planned_sessions} planned sessions set.")
+    messages.success(
+        request,
+        ngettext(
+            "Date of the %(count)s planned session set.",
+            "Dates of the %(count)s planned sessions set.",
+            course.planned_sessions,
+        )
+        % {"count": course.planned_sessions},
+    )
     return redirect(course)
 
 
@@ -142,7 +155,11 @@ def session_create(request, pk, course_id):
         logged = None
     if logged is not None:
         # The form was sent again (its answer lost on the way): the session stands as logged.
-        messages.info(request, f"{logged} was already logged from this form; check it below.")
+        messages.info(
+            request,
+            gettext("%(session)s was already logged from this form; check it below.")
+            % {"session": logged},
+        )
         return redirect(logged)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
@@ -156,7 +173,11 @@ def session_create(request, pk, course_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{session} logged as a draft. Check it, then sign it.")
+            messages.success(
+                request,
+                gettext("%(session)s logged as a draft. Check it, then sign it.")
+                % {"session": session},
+            )
             return redirect(session)
     return render(
         request,
@@ -171,7 +192,7 @@ def session_edit(request, pk, session_id):
         request, pk, session_id, "sessions_app.change_session", changes=True
     )
     if not session.is_draft:
-        messages.error(request, "This session is locked. Add an addendum to correct it.")
+        messages.error(request, gettext("This session is locked. Add an addendum to correct it."))
         return redirect(session)
     steps = session.steps.select_related("technique", "zone")
     form = SessionForm(posted(request), initial=SessionForm.initial_for(session))
@@ -191,7 +212,7 @@ def session_edit(request, pk, session_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{session} saved.")
+            messages.success(request, gettext("%(session)s saved.") % {"session": session})
             return redirect(session)
     return render(
         request,
@@ -230,7 +251,9 @@ def session_sign(request, pk, session_id):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"{session} signed. It is now locked.")
+        messages.success(
+            request, gettext("%(session)s signed. It is now locked.") % {"session": session}
+        )
     return redirect(session)
 
 
@@ -246,7 +269,11 @@ def session_void(request, pk, session_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, f"{session} voided. It stays on the record, marked.")
+            messages.success(
+                request,
+                gettext("%(session)s voided. It stays on the record, marked.")
+                % {"session": session},
+            )
             return redirect(session)
     return render(
         request,
@@ -255,8 +282,8 @@ def session_void(request, pk, session_id):
             "client": client,
             "session": session,
             "form": form,
-            "title": "Void session",
-            "button": "Void session",
+            "title": gettext("Void session"),
+            "button": gettext("Void session"),
         },
     )
 
@@ -271,7 +298,7 @@ def addendum_create(request, pk, session_id):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, "Addendum added.")
+            messages.success(request, gettext("Addendum added."))
             return redirect(session)
     return render(
         request,
@@ -280,7 +307,7 @@ def addendum_create(request, pk, session_id):
             "client": client,
             "session": session,
             "form": form,
-            "title": "Add an addendum",
-            "button": "Add addendum",
+            "title": gettext("Add an addendum"),
+            "button": gettext("Add addendum"),
         },
     )

@@ -3,6 +3,7 @@ and, for a page that adds or changes something, the archived-client guard."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from clinic.models import Client
 
@@ -13,7 +14,7 @@ def client_for(request, pk, perm="clinic.view_client", *, changes=False):
     # The permission is checked first, so that someone without the role cannot even learn
     # which record numbers exist.
     if not request.user.has_perm(perm):
-        raise PermissionDenied("Your role does not allow this.")
+        raise PermissionDenied(_("Your role does not allow this."))
     client = get_object_or_404(Client, pk=pk)
     if changes:
         client.ensure_active()

@@ -3,6 +3,8 @@
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
+from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.lib.audit import SHOWN, record, record_each
@@ -43,7 +45,7 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method == "POST":
-            raise PermissionDenied("Past versions are for reading; they cannot be restored.")
+            raise PermissionDenied(_("Past versions are for reading; they cannot be restored."))
         object_id = valid_id(self.model._meta.pk, object_id)
         version_id = valid_id(self.model.history.model._meta.pk, version_id)
         response = super().history_form_view(request, object_id, version_id, extra_context)
@@ -64,4 +66,9 @@ def valid_id(field, value):
     try:
         return str(field.to_python(unquote(str(value))))
     except (ValidationError, ValueError, TypeError):
-        raise Http404("There is no such record.") from None
+        raise Http404(_("There is no such record.")) from None
+
+
+class CatalogueAdmin(TranslationAdmin, HistoryAdmin):
+    """The back office of a catalogue kept in both languages (each app's translation.py): a
+    clinic admin fills in the Russian and the English text of each row, side by side."""

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, connections
+from django.utils.translation import gettext as _
 
 SQLITE_FILE = "database.sqlite3"
 POSTGRES_FILE = "database.dump"
@@ -59,7 +60,9 @@ def restore(folder):
     folder = Path(folder)
     source = database_file(folder)
     if not source.exists():
-        raise FileNotFoundError(f"{source} is not there: is this a backup of this database kind?")
+        raise FileNotFoundError(
+            _("%(file)s is not there: is this a backup of this database kind?") % {"file": source}
+        )
     media = Path(settings.MEDIA_ROOT)
     staged = None
     if (folder / MEDIA_FOLDER).exists():
@@ -90,8 +93,11 @@ def restore(folder):
             replace_contents(media, staged)
         except OSError as error:
             raise RuntimeError(
-                f"The database was restored, but the scans were not: {error}. "
-                f"The backup's scans are in {staged}; copy them into {media}."
+                _(
+                    "The database was restored, but the scans were not: %(error)s. "
+                    "The backup's scans are in %(staged)s; copy them into %(media)s."
+                )
+                % {"error": error, "staged": staged, "media": media}
             ) from error
         shutil.rmtree(staged, ignore_errors=True)
 

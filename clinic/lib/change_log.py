@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.translation import gettext as _
 from simple_history.utils import get_m2m_reverse_field_name
 
 
@@ -82,10 +83,15 @@ def describe_change(change, newer, older):
 
 
 def readable(field_, value):
-    """A stored value as a person reads it: a choice by its label, nothing as a dash."""
+    """A stored value as a person reads it: a choice by its label, a yes or no, nothing as a
+    dash (a date or a number the page writes in the reader's language)."""
     if value in (None, ""):
         return "—"
-    return dict(field_.flatchoices).get(value, value) if field_.choices else value
+    if field_.choices:
+        return dict(field_.flatchoices).get(value, value)
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    return value
 
 
 def m2m_ids(version, accessor, target):

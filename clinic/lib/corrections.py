@@ -4,8 +4,9 @@ shows them on the record's page; the back office's history lists them too)."""
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
-MISSING = "Say what was entered wrongly: a correction keeps its reason beside the old values."
+MISSING = _("Say what was entered wrongly: a correction keeps its reason beside the old values.")
 
 
 class CorrectionForm(forms.Form):
@@ -13,11 +14,11 @@ class CorrectionForm(forms.Form):
     of a record that exists: a new one is not a correction."""
 
     correction_reason = forms.CharField(
-        label="Reason for the correction",
+        label=_("Reason for the correction"),
         required=False,
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="What was entered wrongly. Kept in the record's history with the old values.",
+        help_text=_("What was entered wrongly. Kept in the record's history with the old values."),
     )
 
     def clean(self):

@@ -8,10 +8,10 @@ kind by subclassing `RecordKind` and registering an instance from its AppConfig.
 
     class ScreeningKind(RecordKind):
         code = "screening"                       # the timeline's filter value
-        label = "Screenings"                     # the filter's name
+        label = _("Screenings")                  # the filter's name (gettext_lazy)
         permission = "screening.view_screening"  # who sees this kind at all
         template = "screening/_timeline_screening.html"
-        access_log_views = {"screening": "Screening"}
+        access_log_views = {"screening": _("Screening")}
 
         def load(self, client, history):
             return list(client.screenings.with_answers())
@@ -25,6 +25,9 @@ The template shows one record (`record`, with `entry` and `history` beside it) i
 timeline's list item, for the page and for print alike. Kinds are listed, and records of the
 same moment ordered, in the order they are registered (INSTALLED_APPS order, then the order
 of `register` calls within an app).
+
+Labels are read in the language of each page: give them as lazy translations (gettext_lazy),
+never as strings translated when the module is imported.
 """
 
 import datetime

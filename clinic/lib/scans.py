@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 
@@ -13,10 +14,10 @@ SIGNATURES = [
 ]
 # Formats people try to upload by mistake or malice, named so the message says what was sent.
 RECOGNISED_OTHERS = [
-    (b"MZ", "a Windows program"),
-    (b"\x7fELF", "a program"),
-    (b"PK\x03\x04", "a ZIP archive or an Office document"),
-    (b"<", "a web page or script"),
+    (b"MZ", _("a Windows program")),
+    (b"\x7fELF", _("a program")),
+    (b"PK\x03\x04", _("a ZIP archive or an Office document")),
+    (b"<", _("a web page or script")),
 ]
 
 
@@ -31,7 +32,7 @@ def scan_format(head):
 def validate_scan(upload):
     if upload.size > MAX_SCAN_BYTES:
         raise ValidationError(
-            "The scan is %(size)s; the limit is 10 MB. Scan at a lower resolution or as PDF.",
+            _("The scan is %(size)s; the limit is 10 MB. Scan at a lower resolution or as PDF."),
             code="scan_too_large",
             params={"size": filesizeformat(upload.size)},
         )
@@ -42,9 +43,19 @@ def validate_scan(upload):
         what = next(
             (name for magic, name in RECOGNISED_OTHERS if head.lstrip().startswith(magic)), None
         )
-        found = f"This file is {what}, not" if what else "This file is not"
+        if what:
+            raise ValidationError(
+                _(
+                    "This file is %(what)s, not a PDF, JPEG or PNG scan, whatever its name says. "
+                    "Scan the letter again as PDF, JPEG or PNG."
+                ),
+                code="scan_type",
+                params={"what": what},
+            )
         raise ValidationError(
-            f"{found} a PDF, JPEG or PNG scan, whatever its name says. "
-            "Scan the letter again as PDF, JPEG or PNG.",
+            _(
+                "This file is not a PDF, JPEG or PNG scan, whatever its name says. "
+                "Scan the letter again as PDF, JPEG or PNG."
+            ),
             code="scan_type",
         )

@@ -17,13 +17,19 @@
    clinic.middleware.EditConflictMiddleware, which answers with the same page.
 """
 
+import datetime
+import decimal
+
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models, transaction
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 CONFLICT = "edit_conflict"
-CONFLICT_MESSAGE = (
+CONFLICT_MESSAGE = _(
     "Someone else saved this record after you opened it. Nothing of yours was saved: "
     "compare the two versions and make your change again on the saved one."
 )
@@ -42,7 +48,9 @@ class VersionedForm(forms.Form):
     `class ClientForm(VersionedForm, forms.ModelForm)`. The admin lists `opened_version` in
     its fields so that the hidden input is sent."""
 
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    opened_version = forms.IntegerField(
+        label=_("Opened version"), widget=forms.HiddenInput, required=False
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -120,7 +128,8 @@ def saved_value(record, name):
 
 
 def shown(field, value):
-    """A value as a person reads it, whichever side it comes from."""
+    """A value as a person reads it, whichever side it comes from: a choice by its label, a
+    date or a number as the current language writes it."""
     if value is None or value == "":
         return "—"
     if isinstance(value, (list, tuple, models.QuerySet)):
@@ -128,4 +137,14 @@ def shown(field, value):
     choices = dict(getattr(field, "choices", []) or [])
     if not isinstance(value, models.Model) and choices:
         return str(choices.get(value, choices.get(str(value), value)))
+    if isinstance(value, bool):
+        return gettext("yes") if value else gettext("no")
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return formats.date_format(value, "SHORT_DATETIME_FORMAT")
+    if isinstance(value, datetime.date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")
+    if isinstance(value, (int, float, decimal.Decimal)):
+        return str(formats.localize(value))
     return str(value)

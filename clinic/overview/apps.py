@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OverviewConfig(AppConfig):
@@ -8,18 +9,18 @@ class OverviewConfig(AppConfig):
 
     name = "clinic.overview"
     label = "overview"
-    verbose_name = "Overview"
+    verbose_name = _("Overview")
 
     def ready(self):
         from clinic.models import AccessLog
 
         AccessLog.register_views(
             {
-                "client_page": "Client's page",
-                "client_list": "Client list",
-                "start_page": "Start page: needs attention",
-                "print": "Printable record",
-                "fhir": "FHIR export",
-                "clinic_csv": "Clinic-wide sessions CSV",
+                "client_page": _("Client's page"),
+                "client_list": _("Client list"),
+                "start_page": _("Start page: needs attention"),
+                "print": _("Printable record"),
+                "fhir": _("FHIR export"),
+                "clinic_csv": _("Clinic-wide sessions CSV"),
             }
         )

@@ -3,6 +3,7 @@ and generated histories for benchmarks and load tests."""
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 
 from clinic.models import ReferralNote
@@ -17,20 +18,37 @@ from sessions_app.services import (
     void_session,
 )
 
-# last name -> (massage type, [(days ago, pain before, pain after)], what happens to session N)
+
+def in_clinic_language(english, russian):
+    """The demo's words in the clinic's language (CLINIC_LANGUAGE), as its staff would write
+    them: records keep the language they were written in."""
+    return russian if settings.LANGUAGE_CODE == "ru" else english
+
+
+# demo client -> (massage type, [(days ago, pain before, pain after)], what happens to session N)
 DEMO_COURSES = {
-    "Petrova": (
+    "petrova": (
         "classic",
         [(12, 7, 5), (10, 6, 4), (8, 5, 3), (6, 4, 3), (4, 3, 2), (2, 3, 1)],
         {"addendum": 3},
     ),
-    "Sokolov": ("vacuum", [(9, 6, 5), (6, 5, 4), (3, 5, 3), (1, 4, 3)], {"draft": 4}),
-    "Popova": ("spot", [(11, 5, 4), (9, 4, 3), (7, 4, 2), (5, 3, 2)], {"void": 4}),
+    "sokolov": ("vacuum", [(9, 6, 5), (6, 5, 4), (3, 5, 3), (1, 4, 3)], {"draft": 4}),
+    "popova": ("spot", [(11, 5, 4), (9, 4, 3), (7, 4, 2), (5, 3, 2)], {"void": 4}),
 }
+# (English, Russian)
 GOALS = {
-    "classic": "Relieve lower-back pain and stiffness; sit through a working day.",
-    "vacuum": "Improve blood flow in the sacral and lumbar region; ease the leg pain.",
-    "spot": "Consolidate the effect of the classic course.",
+    "classic": (
+        "Relieve lower-back pain and stiffness; sit through a working day.",
+        "Снять боль и скованность в пояснице; высиживать рабочий день.",
+    ),
+    "vacuum": (
+        "Improve blood flow in the sacral and lumbar region; ease the leg pain.",
+        "Улучшить кровоток в пояснично-крестцовой области; уменьшить боль в ноге.",
+    ),
+    "spot": (
+        "Consolidate the effect of the classic course.",
+        "Закрепить результат классического курса.",
+    ),
 }
 
 
@@ -44,7 +62,7 @@ def add_demo_course(client, course, *, therapist, referral):
         by=therapist,
         therapist=therapist,
         referral=referral,
-        goal=GOALS[massage_type],
+        goal=in_clinic_language(*GOALS[massage_type]),
         planned_sessions=10,
         start_date=first_day,
         frequency_days=2,
@@ -65,14 +83,18 @@ def add_demo_course(client, course, *, therapist, referral):
         if events.get("draft") == number:
             continue
         if events.get("void") == number:
-            void_session(session=session, by=therapist, reason="Logged twice by mistake.")
+            reason = in_clinic_language("Logged twice by mistake.", "Внесён дважды по ошибке.")
+            void_session(session=session, by=therapist, reason=reason)
             continue
         session = sign_session(session=session, by=therapist)
         if events.get("addendum") == number:
             add_addendum(
                 session=session,
                 by=therapist,
-                text="The client rang the next day: the pain eased further in the evening.",
+                text=in_clinic_language(
+                    "The client rang the next day: the pain eased further in the evening.",
+                    "Клиентка позвонила на следующий день: к вечеру боль ещё уменьшилась.",
+                ),
             )
     return course
 
@@ -109,9 +131,11 @@ def generate_history(clients, count, *, therapist, progress):
     referrals = ReferralNote.objects.bulk_create(
         ReferralNote(
             client=client,
-            specialist_name="Dr I. V. Petrov",
+            specialist_name=in_clinic_language("Dr I. V. Petrov", "Петров И. В."),
             consult_date=today - datetime.timedelta(days=400),
-            diagnosis="Lumbar osteochondrosis",
+            diagnosis=in_clinic_language(
+                "Lumbar osteochondrosis", "Остеохондроз поясничного отдела позвоночника"
+            ),
             stage=ReferralNote.Stage.CHRONIC,
             decision=ReferralNote.Decision.CLEARED,
             valid_until=today + datetime.timedelta(days=60),
@@ -138,7 +162,7 @@ def generate_history(clients, count, *, therapist, progress):
             massage_type=template.massage_type,
             referral=referral_of[client.pk],
             template=template,
-            goal="Generated for measurement.",
+            goal=in_clinic_language("Generated for measurement.", "Создан для замеров."),
             planned_sessions=max(sessions, 1),
             start_date=today - datetime.timedelta(days=390),
             status=Course.Status.ACTIVE,

@@ -7,8 +7,11 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from clinic.forms import therapists
+from clinic.lib.dates import DayFirstDateInput
 from clinic.lib.days import day_bounds
 from clinic.models import Condition
 
@@ -18,32 +21,44 @@ class ClientFilterForm(forms.Form):
     session: a name, a birth date or a phone never travels in a URL, where proxy logs and the
     browser's history would keep it (clinic.overview.views.ClientListView)."""
 
-    STATUS_CHOICES = [("active", "Active"), ("archived", "Archived"), ("all", "All")]
+    STATUS_CHOICES = [
+        ("active", pgettext_lazy("client status filter", "Active")),
+        ("archived", _("Archived")),
+        ("all", pgettext_lazy("client status filter", "All")),
+    ]
     SORT_CHOICES = [
-        ("name", "Name"),
-        ("record", "Record number"),
-        ("born", "Date of birth"),
-        ("newest", "Newest first"),
+        ("name", _("Name")),
+        ("record", _("Record number")),
+        ("born", _("Date of birth")),
+        ("newest", _("Newest first")),
     ]
     ORDERINGS = {
-        "name": ("last_name", "first_name", "record_number"),
+        "name": ("last_name", "first_name", "patronymic", "record_number"),
         "record": ("record_number",),
         "born": ("date_of_birth", "last_name"),
         "newest": ("-created_at", "-pk"),
     }
 
     q = forms.CharField(
-        label="Search",
+        label=_("Search"),
         required=False,
         max_length=100,
-        help_text="Name, record number, phone or date of birth (YYYY-MM-DD or DD.MM.YYYY).",
+        help_text=_("Name, record number, phone or date of birth (DD.MM.YYYY)."),
     )
-    status = forms.ChoiceField(choices=STATUS_CHOICES, required=False)
-    therapist = forms.ModelChoiceField(queryset=therapists(), required=False, empty_label="Any")
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    therapist = forms.ModelChoiceField(
+        label=_("Therapist"),
+        queryset=therapists(),
+        required=False,
+        empty_label=pgettext_lazy("therapist", "Any"),
+    )
     condition = forms.ModelChoiceField(
-        queryset=Condition.objects.all(), required=False, empty_label="Any"
+        label=_("Condition"),
+        queryset=Condition.objects.all(),
+        required=False,
+        empty_label=pgettext_lazy("condition", "Any"),
     )
-    sort = forms.ChoiceField(choices=SORT_CHOICES, required=False)
+    sort = forms.ChoiceField(label=_("Sort"), choices=SORT_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -58,9 +73,9 @@ class ClientFilterForm(forms.Form):
                 Column("condition", css_class="col-md-2"),
                 Column("sort", css_class="col-md-2"),
             ),
-            Submit("search", "Search", css_class="btn-primary"),
+            Submit("search", _("Search"), css_class="btn-primary"),
             StrictButton(
-                "Clear",
+                _("Clear"),
                 name="clear",
                 value="1",
                 type="submit",
@@ -95,8 +110,8 @@ class SessionRangeForm(forms.Form):
 
     MAX_DAYS = 366
 
-    date_from = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    date_to = forms.DateField(label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    date_from = forms.DateField(label=_("From"), widget=DayFirstDateInput())
+    date_to = forms.DateField(label=_("To"), widget=DayFirstDateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -105,7 +120,7 @@ class SessionRangeForm(forms.Form):
         self.helper.form_action = "overview:clinic_sessions_csv"
         self.helper.disable_csrf = True
         self.helper.layout = Layout(
-            Row(Column("date_from"), Column("date_to")), Submit("export", "Download CSV")
+            Row(Column("date_from"), Column("date_to")), Submit("export", _("Download CSV"))
         )
 
     def clean(self):
@@ -117,13 +132,13 @@ class SessionRangeForm(forms.Form):
         for name in ("date_from", "date_to"):
             day = cleaned.get(name)
             if day and not earliest <= day <= latest:
-                self.add_error(name, "Enter a day between 1900 and a year from today.")
+                self.add_error(name, _("Enter a day between 1900 and a year from today."))
         first, last = cleaned.get("date_from"), cleaned.get("date_to")
         if first and last and not self.errors:
             if last < first:
-                self.add_error("date_to", "The last day comes before the first; swap them.")
+                self.add_error("date_to", _("The last day comes before the first; swap them."))
             elif (last - first).days >= self.MAX_DAYS:
-                self.add_error("date_to", "Export at most a year at a time.")
+                self.add_error("date_to", _("Export at most a year at a time."))
         return cleaned
 
     def bounds(self):

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.generic import ListView
 
@@ -188,7 +189,7 @@ def client_csv(request, pk, name):
     """A CSV of the client's records of one kind (RecordKind.csv), e.g. sessions.csv."""
     export = csv_export(name)
     if export is None:
-        raise Http404("There is no such export.")
+        raise Http404(_("There is no such export."))
     client = client_for(request, pk, export.permission)
     return csv_response(export.header, export.rows(client), f"{client.record_number}-{name}.csv")
 
@@ -208,7 +209,7 @@ def client_fhir(request, pk):
 def only_clinic_admins(request):
     """The clinic-wide export is a back-office task: the same role and second factor."""
     if not roles.is_clinic_admin(request.user):
-        raise PermissionDenied("The clinic-wide export is for clinic admins.")
+        raise PermissionDenied(_("The clinic-wide export is for clinic admins."))
     if second_factor.required(request.user):
         return second_factor.ask_for_code(request)
     return None

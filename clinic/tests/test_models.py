@@ -4,7 +4,7 @@ import pytest
 from django.db import IntegrityError
 
 from clinic.lib.audit import record
-from clinic.models import AccessLog, Client, RecordCounter, parse_birth_date
+from clinic.models import AccessLog, Client, RecordCounter, parse_date
 from clinic.tests.factories import ClientFactory
 
 
@@ -35,12 +35,14 @@ def test_record_numbers_are_taken_in_blocks_without_gaps_or_repeats():
         ("1968-04-21", datetime.date(1968, 4, 21)),
         ("21.04.1968", datetime.date(1968, 4, 21)),
         ("21/04/1968", datetime.date(1968, 4, 21)),
+        # Day first, also with no separators: 12031979 is 12 March, never 3 December.
+        ("12031979", datetime.date(1979, 3, 12)),
         ("31.02.1968", None),
         ("Petrova", None),
     ],
 )
 def test_birth_dates_typed_in_a_search_box(text, expected):
-    assert parse_birth_date(text) == expected
+    assert parse_date(text) == expected
 
 
 def test_a_person_is_named_by_their_full_name_else_their_username(django_user_model):

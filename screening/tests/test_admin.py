@@ -42,12 +42,19 @@ def test_the_back_office_opens_referrals_screenings_and_the_checklist(admin_clie
 def test_a_clinic_admin_extends_and_retires_checklist_items(admin_client_):
     admin_client_.post(
         reverse("admin:screening_contraindication_add"),
-        {"code": "pregnancy", "name": "Pregnancy", "position": 110, "is_active": "on"},
+        {
+            "code": "pregnancy",
+            "name_ru": "Беременность",
+            "name_en": "Pregnancy",
+            "position": 110,
+            "is_active": "on",
+        },
     )
     pregnancy = Contraindication.objects.get(code="pregnancy")
+    assert (pregnancy.name_ru, pregnancy.name_en) == ("Беременность", "Pregnancy")
     admin_client_.post(
         reverse("admin:screening_contraindication_change", args=[pregnancy.pk]),
-        {"name": "Pregnancy", "position": 110},  # unticked: retired
+        {"name_ru": "Беременность", "name_en": "Pregnancy", "position": 110},  # unticked: retired
     )
     pregnancy.refresh_from_db()
     assert not pregnancy.is_active

@@ -202,10 +202,11 @@ def test_the_database_itself_keeps_the_ten_asked(db):
 def test_an_item_the_clinic_added_can_be_retired(client, clinic_admin):
     pregnancy = Contraindication.objects.create(code="pregnancy", name="Pregnancy", position=110)
     client.force_login(clinic_admin)
-    client.post(
+    response = client.post(
         reverse("admin:screening_contraindication_change", args=[pregnancy.pk]),
-        {"name": "Pregnancy", "position": 110},
+        {"name_ru": "Беременность", "name_en": "Pregnancy", "position": 110},
     )
+    assert response.status_code == 302
     pregnancy.refresh_from_db()
     assert not pregnancy.is_active
 
@@ -226,10 +227,18 @@ def test_an_answered_item_cannot_be_renamed_so_old_screenings_read_as_asked(
     client.force_login(clinic_admin)
     client.post(
         reverse("admin:screening_contraindication_change", args=[tumour.pk]),
-        {"name": "Something else", "position": tumour.position, "is_active": "on"},
+        {
+            "name_ru": "Что-то другое",
+            "name_en": "Something else",
+            "position": tumour.position,
+            "is_active": "on",
+        },
     )
     tumour.refresh_from_db()
-    assert tumour.name == "Tumours, benign or malignant"
+    assert (tumour.name_en, tumour.name_ru) == (
+        "Tumours, benign or malignant",
+        "Опухоли, доброкачественные или злокачественные",
+    )
 
 
 def test_checklist_descriptions_are_shown_escaped(client, therapist, screening_url):

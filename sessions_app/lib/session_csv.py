@@ -2,30 +2,38 @@
 Used by the client's sessions CSV and the clinic-wide export alike."""
 
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
+# The column names, in the reader's language: lazy, so that a file is headed in the language
+# of the request that writes it (`header()`, or str() of each name when the row is written).
 HEADER = [
-    "record_number",
-    "client",
-    "course",
-    "massage_type",
-    "session",
-    "performed_at",
-    "therapist",
-    "status",
-    "introductory_seconds",
-    "main_seconds",
-    "final_seconds",
-    "pain_before",
-    "pain_after",
-    "tolerance",
-    "notes",
-    "step",
-    "stage",
-    "technique",
-    "zone",
-    "repetitions",
-    "intensity",
+    pgettext_lazy("sessions CSV column", "record_number"),
+    pgettext_lazy("sessions CSV column", "client"),
+    pgettext_lazy("sessions CSV column", "course"),
+    pgettext_lazy("sessions CSV column", "massage_type"),
+    pgettext_lazy("sessions CSV column", "session"),
+    pgettext_lazy("sessions CSV column", "performed_at"),
+    pgettext_lazy("sessions CSV column", "therapist"),
+    pgettext_lazy("sessions CSV column", "status"),
+    pgettext_lazy("sessions CSV column", "introductory_seconds"),
+    pgettext_lazy("sessions CSV column", "main_seconds"),
+    pgettext_lazy("sessions CSV column", "final_seconds"),
+    pgettext_lazy("sessions CSV column", "pain_before"),
+    pgettext_lazy("sessions CSV column", "pain_after"),
+    pgettext_lazy("sessions CSV column", "tolerance"),
+    pgettext_lazy("sessions CSV column", "notes"),
+    pgettext_lazy("sessions CSV column", "step"),
+    pgettext_lazy("sessions CSV column", "stage"),
+    pgettext_lazy("sessions CSV column", "technique"),
+    pgettext_lazy("sessions CSV column", "zone"),
+    pgettext_lazy("sessions CSV column", "repetitions"),
+    pgettext_lazy("sessions CSV column", "intensity"),
 ]
+
+
+def header():
+    """The column names translated now, into the active language."""
+    return [str(name) for name in HEADER]
 
 
 def rows(sessions):

@@ -6,16 +6,38 @@ here once and every one of those is checked by `step_errors`.
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from sessions_app.models import OPENING_TECHNIQUES, REPETITIONS, Intensity, Stage, Technique
+
+# One sentence per stage: a stage's name changes form inside a Russian sentence.
+EMPTY_STAGE_MESSAGES = {
+    Stage.INTRODUCTORY: _("The introductory stage has no step; add at least one."),
+    Stage.MAIN: _("The main stage has no step; add at least one."),
+    Stage.FINAL: _("The final stage has no step; add at least one."),
+}
 
 
 def describe(step, number):
     """'Main step 2 (kneading over the lumbar zone, deep)': how a message names a step."""
-    return (
-        f"{Stage(step.stage).label} step {number} ({step.technique.name.lower()} over the "
-        f"{step.zone.name.lower()}, {Intensity(step.intensity).label.lower()})"
-    )
+    return gettext("%(stage)s step %(number)s (%(technique)s over the %(zone)s, %(intensity)s)") % {
+        "stage": Stage(step.stage).label,
+        "number": number,
+        "technique": step.technique.name.lower(),
+        "zone": step.zone.name.lower(),
+        "intensity": Intensity(step.intensity).label.lower(),
+    }
+
+
+def either(names):
+    """'stroking or shaking': the names joined by "or"."""
+    if not names:
+        return ""
+    joined = names[0]
+    for name in names[1:]:
+        joined = gettext("%(some)s or %(other)s") % {"some": joined, "other": name}
+    return joined
 
 
 def in_stage_order(steps):
@@ -30,23 +52,19 @@ def step_errors(steps):
     by_stage = {stage: [s for s in steps if s.stage == stage] for stage in Stage}
     for stage, stage_steps in by_stage.items():
         if not stage_steps:
-            errors.append(
-                ValidationError(
-                    f"The {stage.label.lower()} stage has no step; add at least one.",
-                    code="stage_empty",
-                )
-            )
+            errors.append(ValidationError(EMPTY_STAGE_MESSAGES[stage], code="stage_empty"))
     named = list(
         Technique.objects.active().filter(Q(code__in=OPENING_TECHNIQUES) | Q(is_relaxing=True))
     )
-    openers = " or ".join(t.name.lower() for t in named if t.opens_session)
-    relaxing = " or ".join(t.name.lower() for t in named if t.is_relaxing)
+    openers = either([t.name.lower() for t in named if t.opens_session])
+    relaxing = either([t.name.lower() for t in named if t.is_relaxing])
     introduction = by_stage[Stage.INTRODUCTORY]
     if introduction and not introduction[0].technique.opens_session:
         errors.append(
             ValidationError(
-                f"{describe(introduction[0], 1)}: the session opens with {openers}.",
+                gettext("%(step)s: the session opens with %(openers)s."),
                 code="introduction_opening",
+                params={"step": describe(introduction[0], 1), "openers": openers},
             )
         )
     for stage_steps in by_stage.values():
@@ -57,42 +75,61 @@ def step_errors(steps):
 
 def errors_of_step(step, name, relaxing):
     errors = []
-    for kind, entry in (("technique", step.technique), ("zone", step.zone)):
+    for message, entry in (
+        (_("%(step)s: the technique “%(name)s” is retired; choose one in use."), step.technique),
+        (_("%(step)s: the zone “%(name)s” is retired; choose one in use."), step.zone),
+    ):
         if not entry.is_active:
             errors.append(
-                ValidationError(
-                    f"{name}: the {kind} “{entry.name}” is retired; choose one in use.",
-                    code="retired",
-                )
+                ValidationError(message, code="retired", params={"step": name, "name": entry.name})
             )
     if not REPETITIONS[0] <= (step.repetitions or 0) <= REPETITIONS[1]:
         errors.append(
             ValidationError(
-                f"{name}: repeat each technique {REPETITIONS[0]}–{REPETITIONS[1]} times, "
-                f"not {step.repetitions}.",
+                ngettext(
+                    "%(step)s: repeat each technique %(low)s–%(high)s time, not %(repetitions)s.",
+                    "%(step)s: repeat each technique %(low)s–%(high)s times, not %(repetitions)s.",
+                    REPETITIONS[1],
+                ),
                 code="repetitions",
+                params={
+                    "step": name,
+                    "low": REPETITIONS[0],
+                    "high": REPETITIONS[1],
+                    "repetitions": step.repetitions,
+                },
             )
         )
     if step.stage == Stage.INTRODUCTORY and step.intensity == Intensity.DEEP:
         errors.append(
             ValidationError(
-                f"{name}: the introductory stage only warms up; nothing in it may be deep.",
+                gettext(
+                    "%(step)s: the introductory stage only warms up; nothing in it may be deep."
+                ),
                 code="introduction_deep",
+                params={"step": name},
             )
         )
     if step.stage == Stage.FINAL and not step.technique.is_relaxing:
         errors.append(
             ValidationError(
-                f"{name}: the final stage closes with relaxing techniques only ({relaxing}).",
+                gettext(
+                    "%(step)s: the final stage closes with relaxing techniques only (%(relaxing)s)."
+                ),
                 code="final_not_relaxing",
+                params={"step": name, "relaxing": relaxing},
             )
         )
     if step.intensity > step.zone.deepest:
         errors.append(
             ValidationError(
-                f"{name}: the {step.zone.name.lower()} allows "
-                f"{Intensity(step.zone.deepest).label.lower()} work only.",
+                gettext("%(step)s: the %(zone)s allows %(intensity)s work only."),
                 code="zone_too_deep",
+                params={
+                    "step": name,
+                    "zone": step.zone.name.lower(),
+                    "intensity": Intensity(step.zone.deepest).label.lower(),
+                },
             )
         )
     return errors

@@ -10,9 +10,11 @@ pytestmark = pytest.mark.django_db
 def template_form(template, **changes_to_first_step):
     steps = list(template.steps.all())
     data = {
-        "name": template.name,
+        "name_ru": template.name_ru,
+        "name_en": template.name_en,
         "massage_type": template.massage_type,
-        "description": template.description,
+        "description_ru": template.description_ru,
+        "description_en": template.description_en,
         "is_active": "on",
         "steps-TOTAL_FORMS": str(len(steps)),
         "steps-INITIAL_FORMS": str(len(steps)),

@@ -13,7 +13,8 @@ pytestmark = pytest.mark.django_db
 
 def zone_form(zone, **changes):
     return {
-        "name": zone.name,
+        "name_ru": zone.name_ru,
+        "name_en": zone.name_en,
         "max_intensity": zone.max_intensity,
         "position": zone.position,
         "is_active": "on",
@@ -23,9 +24,11 @@ def zone_form(zone, **changes):
 
 def technique_form(technique, **changes):
     return {
-        "name": technique.name,
+        "name_ru": technique.name_ru,
+        "name_en": technique.name_en,
         "category": technique.category,
-        "description": technique.description,
+        "description_ru": technique.description_ru,
+        "description_en": technique.description_en,
         "position": technique.position,
         "is_active": "on",
         **changes,
@@ -89,7 +92,8 @@ def test_a_technique_the_clinic_adds_as_relaxing_closes_a_session_and_stays_so(a
         reverse("admin:sessions_app_technique_add"),
         {
             "code": "light_patting",
-            "name": "Light patting",
+            "name_ru": "Лёгкое похлопывание",
+            "name_en": "Light patting",
             "category": "basic",
             "is_relaxing": "on",
             "position": 90,
@@ -110,9 +114,10 @@ def test_what_the_rules_name_keeps_its_name(admin_client_, model, code):
     entry = {"zone": Zone, "technique": Technique}[model].objects.get(code=code)
     form = zone_form if model == "zone" else technique_form
     url = reverse(f"admin:sessions_app_{model}_change", args=[entry.pk])
-    admin_client_.post(url, form(entry, name="Renamed"))
+    names = (entry.name_en, entry.name_ru)
+    admin_client_.post(url, form(entry, name_en="Renamed", name_ru="Переименовано"))
     entry.refresh_from_db()
-    assert entry.name != "Renamed"
+    assert (entry.name_en, entry.name_ru) == names
     with pytest.raises(ValidationError, match="keep their names"):
         entry.name = "Renamed"
         entry.full_clean()

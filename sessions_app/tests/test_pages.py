@@ -205,7 +205,7 @@ def test_reception_sees_the_course_and_session_dates_but_no_clinical_notes(
     session = log(course, notes="Complains of numbness in the left leg.", pain_before=7)
     client.force_login(reception)
     page = client.get(course.get_absolute_url()).content.decode()
-    assert f"{timezone.localtime(session.performed_at):%d %b %Y}".lstrip("0") in page
+    assert f"{timezone.localtime(session.performed_at):%d.%m.%Y %H:%M}" in page
     assert "numbness" not in page
     assert "7 →" not in page
     assert client.get(session.get_absolute_url()).status_code == 403

@@ -1,13 +1,17 @@
 """The pictures of the client's page, drawn on the server as SVG: pain across sessions, and
 the body zones a course worked. Each comes with the numbers for a text alternative."""
 
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sessions_app.models import Intensity
 
+# Coordinates are plain numbers, written by Python (never localised: a Russian page writes
+# decimal commas, which SVG cannot read); the templates print them with |unlocalize.
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 28
 PAIN_MAX = 10
@@ -30,7 +34,9 @@ def pain_chart(sessions):
                 "y_after": y_of(session.pain_after),
                 "session": session,
                 "name": escape(str(session)),
-                "day": format_date(localtime(session.performed_at), "j M Y"),
+                "at": localtime(session.performed_at),
+                # In the table of numbers: the compact date of the active language.
+                "day": date_format(localtime(session.performed_at), "SHORT_DATE_FORMAT"),
             }
         )
     return {
@@ -52,12 +58,15 @@ def pain_chart(sessions):
 # A history of hundreds of sessions draws hundreds of dots and table rows: built here in one
 # pass (escaped), as a template loop would make the page several times slower.
 def dots(points):
+    # Translated once for the whole chart; the numbers are filled in for each dot.
+    before = escape(_("%(session)s: pain %(score)s before"))
+    after = escape(_("%(session)s: pain %(score)s after"))
     return mark_safe(
         "".join(
             f'<circle cx="{p["x"]}" cy="{p["y_before"]}" r="4" class="chart-before-dot">'
-            f"<title>{p['name']}: pain {p['before']} before</title></circle>"
+            f"<title>{before % {'session': p['name'], 'score': p['before']}}</title></circle>"
             f'<circle cx="{p["x"]}" cy="{p["y_after"]}" r="4" class="chart-after-dot">'
-            f"<title>{p['name']}: pain {p['after']} after</title></circle>"
+            f"<title>{after % {'session': p['name'], 'score': p['after']}}</title></circle>"
             for p in points
         )
     )
@@ -84,19 +93,36 @@ def y_of(pain):
 
 
 def summary(points):
+    """The chart in one sentence, its dates written as in prose."""
     if not points:
-        return "No sessions yet, so no pain scores."
+        return _("No sessions yet, so no pain scores.")
     first, last = points[0], points[-1]
     if len(points) == 1:
-        return (
-            f"One session ({first['day']}): pain {first['before']} before and "
-            f"{first['after']} after, on a scale of 0 to 10."
-        )
-    return (
-        f"Over {len(points)} sessions from {first['day']} to {last['day']}, pain before the "
-        f"session went from {first['before']} to {last['before']}, and after it from "
-        f"{first['after']} to {last['after']} (0 to 10)."
-    )
+        return _(
+            "One session (%(day)s): pain %(before)s before and %(after)s after, "
+            "on a scale of 0 to 10."
+        ) % {
+            "day": date_format(first["at"], "DATE_FORMAT"),
+            "before": first["before"],
+            "after": first["after"],
+        }
+    return ngettext(
+        "Over %(count)d session from %(first)s to %(last)s, pain before the session went "
+        "from %(first_before)s to %(last_before)s, and after it from %(first_after)s to "
+        "%(last_after)s (0 to 10).",
+        "Over %(count)d sessions from %(first)s to %(last)s, pain before the session went "
+        "from %(first_before)s to %(last_before)s, and after it from %(first_after)s to "
+        "%(last_after)s (0 to 10).",
+        len(points),
+    ) % {
+        "count": len(points),
+        "first": date_format(first["at"], "DATE_FORMAT"),
+        "last": date_format(last["at"], "DATE_FORMAT"),
+        "first_before": first["before"],
+        "last_before": last["before"],
+        "first_after": first["after"],
+        "last_after": last["after"],
+    }
 
 
 def body_map(zones, counts):

@@ -3,11 +3,15 @@
 The Patient is the client; every other resource comes from the record kinds
 (RecordKind.fhir_entries, domain.md "Standards to map onto"): ServiceRequest, QuestionnaireResponse
 and blood pressure, CarePlan, Procedure and pain Observations.
+
+Codes, code systems, ids and dates are never translated; a `display` or a narrative `text` is
+written in the language of the request (a lazy translation is read here, in that language).
 """
 
 import uuid
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from fhir.resources.bundle import Bundle
 
 from clinic.lib.fhir import LOCAL, instant, ref
@@ -37,7 +41,16 @@ def client_bundle(history):
         "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
     }
     # Raises when anything above is not valid R4: the export never leaves unchecked.
-    return Bundle.parse_obj(bundle)
+    return Bundle.parse_obj(plain(bundle))
+
+
+def plain(value):
+    """The bundle with every lazy translation made a str in the active language."""
+    if isinstance(value, dict):
+        return {key: plain(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    return str(value) if isinstance(value, Promise) else value
 
 
 def patient_resource(client):
@@ -48,7 +61,16 @@ def patient_resource(client):
         "resourceType": "Patient",
         "identifier": [{"system": f"{LOCAL}:record-number", "value": client.record_number}],
         "active": not client.is_archived,
-        "name": [{"family": client.last_name, "given": [client.first_name]}],
+        # The patronymic is a second given name, as FHIR's HumanName takes it; the text is
+        # the name as the clinic writes it, in the record's language.
+        "name": [
+            {
+                "use": "official",
+                "text": client.full_name,
+                "family": client.last_name,
+                "given": [part for part in (client.first_name, client.patronymic) if part],
+            }
+        ],
         "telecom": telecom,
         "gender": GENDER[client.sex],
         "birthDate": client.date_of_birth.isoformat(),

@@ -8,7 +8,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone
-from django.utils.dateformat import format as format_date
+from django.utils.formats import date_format
 
 from clinic.lib.days import day_bounds, start_of
 from clinic.models import Client
@@ -135,11 +135,13 @@ def weekly_sessions(today, weeks=WEEKS_SHOWN):
         user.pk: str(user) for user in get_user_model().objects.filter(pk__in=list(per_therapist))
     }
     most = max((n for weeks_ in per_therapist.values() for n in weeks_.values()), default=0)
+    # The Monday of each week, written as a table writes a day (clinic.formats).
+    labels = {monday: date_format(monday, "SHORT_DATE_FORMAT") for monday in mondays}
     rows = []
     for therapist, by_week in sorted(per_therapist.items(), key=lambda item: names[item[0]]):
         bars = [
             {
-                "week": format_date(monday, "j M"),
+                "week": labels[monday],
                 "sessions": by_week[monday],
                 "x": 10 + index * 30,
                 "height": round(60 * by_week[monday] / most) if most else 0,
@@ -150,7 +152,7 @@ def weekly_sessions(today, weeks=WEEKS_SHOWN):
             bar["y"] = 70 - bar["height"]
         rows.append({"therapist": names[therapist], "bars": bars, "total": sum(by_week.values())})
     return {
-        "weeks": [format_date(m, "j M") for m in mondays],
+        "weeks": [labels[m] for m in mondays],
         "rows": rows,
         "width": 10 + 30 * weeks,
     }

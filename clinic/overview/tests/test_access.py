@@ -312,6 +312,20 @@ MATRIX = [
         {ANON: LOGIN, NO_ROLE: 200, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
     ),
     (
+        # The language switcher, on the sign-in page too: it sends back to the page.
+        "choose_language",
+        False,
+        "post",
+        {ANON: 302, NO_ROLE: 302, RECEPTION: 302, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        # How a typed date is read: no record, any signed-in member of staff.
+        "date_reading",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 200, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
         "healthz",
         False,
         "get",

@@ -56,6 +56,20 @@ def resources(response, kind):
     return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
 
 
+def test_the_patients_name_carries_the_patronymic(client, demo, therapist):
+    petrova = demo.get(last_name="Petrova")
+    response = fetch(client, therapist, reverse("overview:client_fhir", args=[petrova.pk]))
+    (patient,) = resources(response, "Patient")
+    assert patient["name"] == [
+        {
+            "use": "official",
+            "text": "Anna Sergeyevna Petrova",
+            "family": "Petrova",
+            "given": ["Anna", "Sergeyevna"],
+        }
+    ]
+
+
 def test_a_not_cleared_referral_is_do_not_perform(client, demo, therapist):
     morozov = demo.get(last_name="Morozov")
     response = fetch(client, therapist, reverse("overview:client_fhir", args=[morozov.pk]))

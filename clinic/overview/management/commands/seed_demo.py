@@ -10,192 +10,214 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from clinic import roles
+from clinic.lib.names import name_key
 from clinic.lib.progress import ProgressBar
-from clinic.models import (
-    Client,
-    Condition,
-    RecordCounter,
-    ReferralNote,
-    format_record_number,
-    name_key,
-)
-from clinic.overview.demo import DEMO_COURSES, add_demo_course, generate_history
+from clinic.models import Client, Condition, RecordCounter, ReferralNote, format_record_number
+from clinic.overview.demo import DEMO_COURSES, add_demo_course, generate_history, in_clinic_language
 from clinic.services import file_referral, register_client
 from screening.models import Answer, Contraindication
 from screening.services import record_screening
 
-# username, first name, last name, role
+# The demo speaks the clinic's language (CLINIC_LANGUAGE): Russian names and texts for a
+# Russian clinic, English ones otherwise. Each pair below is (English, Russian).
+
+# username, (surname, given name, patronymic) in English and in Russian, role
 DEMO_ACCOUNTS = [
-    ("reception", "Olga", "Smirnova", roles.RECEPTION),
-    ("therapist", "Marina", "Volkova", roles.THERAPIST),
-    ("admin", "Sergey", "Orlov", roles.CLINIC_ADMIN),
+    ("reception", ("Smirnova", "Olga", ""), ("Смирнова", "Ольга", "Игоревна"), roles.RECEPTION),
+    ("therapist", ("Volkova", "Marina", ""), ("Волкова", "Марина", "Андреевна"), roles.THERAPIST),
+    ("admin", ("Orlov", "Sergey", ""), ("Орлов", "Сергей", "Николаевич"), roles.CLINIC_ADMIN),
 ]
 
-# first, last, born, sex, phone, occupation, activity, complaint, conditions (ICD-10 codes)
+# key, (surname, given name, patronymic) in English and in Russian, born, sex, phone, activity,
+# (occupation, complaint) in English and in Russian, conditions (ICD-10 codes)
 DEMO_CLIENTS = [
     (
-        "Anna",
-        "Petrova",
+        "petrova",
+        ("Petrova", "Anna", "Sergeyevna"),
+        ("Петрова", "Анна", "Сергеевна"),
         "1968-04-21",
         "female",
         "+79161234501",
-        "Accountant",
         "sedentary",
-        "Aching lower back after a working day, worse when sitting.",
+        ("Accountant", "Aching lower back after a working day, worse when sitting."),
+        ("Бухгалтер", "Ноющая боль в пояснице после рабочего дня, сидя сильнее."),
         ["M42"],
     ),
     (
-        "Dmitry",
-        "Sokolov",
+        "sokolov",
+        ("Sokolov", "Dmitry", "Ivanovich"),
+        ("Соколов", "Дмитрий", "Иванович"),
         "1975-09-02",
         "male",
         "+79161234502",
-        "Lorry driver",
         "sedentary",
-        "Pain in the lumbar spine radiating to the left leg.",
+        ("Lorry driver", "Pain in the lumbar spine radiating to the left leg."),
+        ("Водитель грузовика", "Боль в поясничном отделе с отдачей в левую ногу."),
         ["M51"],
     ),
     (
-        "Elena",
-        "Kuznetsova",
+        "kuznetsova",
+        ("Kuznetsova", "Elena", "Pavlovna"),
+        ("Кузнецова", "Елена", "Павловна"),
         "1982-12-14",
         "female",
         "+79161234503",
-        "Programmer",
         "sedentary",
-        "Stiffness in the lower back in the morning; headaches.",
+        ("Programmer", "Stiffness in the lower back in the morning; headaches."),
+        ("Программист", "Скованность в пояснице по утрам; головные боли."),
         ["M42", "R51"],
     ),
     (
-        "Pavel",
-        "Morozov",
+        "morozov",
+        ("Morozov", "Pavel", "Alekseyevich"),
+        ("Морозов", "Павел", "Алексеевич"),
         "1959-06-30",
         "male",
         "+79161234504",
-        "Retired engineer",
         "light",
-        "Long-standing lower-back pain, known disc hernia L4-L5.",
+        ("Retired engineer", "Long-standing lower-back pain, known disc hernia L4-L5."),
+        ("Инженер на пенсии", "Давняя боль в пояснице, известная грыжа диска L4-L5."),
         ["M51", "M42"],
     ),
     (
-        "Irina",
-        "Lebedeva",
+        "lebedeva",
+        ("Lebedeva", "Irina", "Olegovna"),
+        ("Лебедева", "Ирина", "Олеговна"),
         "1990-03-08",
         "female",
         "+79161234505",
-        "Teacher",
         "active",
-        "Muscle spasm in the lower back after lifting a child.",
+        ("Teacher", "Muscle spasm in the lower back after lifting a child."),
+        ("Учитель", "Мышечный спазм в пояснице после того, как подняла ребёнка."),
         ["M62.8"],
     ),
     (
-        "Nikolai",
-        "Fedorov",
+        "fedorov",
+        ("Fedorov", "Nikolai", "Petrovich"),
+        ("Фёдоров", "Николай", "Петрович"),
         "1971-11-11",
         "male",
         "+79161234506",
-        "Builder",
         "heavy",
-        "Pain over the sacrum after a fall at work.",
+        ("Builder", "Pain over the sacrum after a fall at work."),
+        ("Строитель", "Боль в области крестца после падения на работе."),
         ["S33"],
     ),
     (
-        "Svetlana",
-        "Popova",
+        "popova",
+        ("Popova", "Svetlana", "Viktorovna"),
+        ("Попова", "Светлана", "Викторовна"),
         "2001-07-19",
         "female",
         "+79161234507",
-        "Student",
         "light",
-        "Curvature of the spine noticed at a check-up; tires quickly.",
+        ("Student", "Curvature of the spine noticed at a check-up; tires quickly."),
+        ("Студентка", "Искривление позвоночника выявлено на осмотре; быстро устаёт."),
         ["M41"],
     ),
     (
-        "Tatiana",
-        "Belova",
+        "belova",
+        ("Belova", "Tatiana", "Mikhailovna"),
+        ("Белова", "Татьяна", "Михайловна"),
         "1985-05-05",
         "female",
         "+79161234509",
-        "Shop assistant",
         "active",
-        "Lower-back pain after lifting boxes; has not seen a specialist yet.",
+        ("Shop assistant", "Lower-back pain after lifting boxes; has not seen a specialist yet."),
+        ("Продавец", "Боль в пояснице после переноски коробок; у специалиста ещё не была."),
         [],
     ),
     (
-        "Aleksei",
-        "Vasiliev",
+        "vasiliev",
+        ("Vasiliev", "Aleksei", "Dmitrievich"),
+        ("Васильев", "Алексей", "Дмитриевич"),
         "1964-01-25",
         "male",
         "+79161234508",
-        "Office manager",
         "sedentary",
-        "Shooting pain along the sciatic nerve.",
+        ("Office manager", "Shooting pain along the sciatic nerve."),
+        ("Офис-менеджер", "Стреляющая боль по ходу седалищного нерва."),
         ["M79.2"],
     ),
 ]
 
 # What each demo client's records show on the client page, so the demo has every case:
-# last name -> (referral: days since the consult, decision, stage, restrictions, days valid;
-#               screenings: [(days ago, items found, items unknown, blood pressure)])
+# key -> (referral: days since the consult, decision, stage, restrictions, days valid;
+#         screenings: [(days ago, items found, items unknown, blood pressure)])
 R = ReferralNote.Decision
 DEMO_RECORDS = {
-    "Petrova": ((30, R.CLEARED, "chronic", "", 90), [(13, [], [], None), (2, [], [], (125, 80))]),
-    "Sokolov": (
+    "petrova": ((30, R.CLEARED, "chronic", None, 90), [(13, [], [], None), (2, [], [], (125, 80))]),
+    "sokolov": (
         (
             20,
             R.CLEARED_WITH_RESTRICTIONS,
             "subacute",
-            "No deep work over L4-L5; no vibration in the lumbar zone.",
+            (
+                "No deep work over L4-L5; no vibration in the lumbar zone.",
+                "Без глубокой проработки над L4-L5; без вибрации в поясничной зоне.",
+            ),
             90,
         ),
         [(10, [], [], None), (1, [], [], (130, 85))],
     ),
-    "Kuznetsova": ((15, R.CLEARED, "chronic", "", 90), [(0, [], [], (152, 96))]),
-    "Morozov": ((5, R.NOT_CLEARED, "acute", "", 30), [(1, [], [], (128, 82))]),
-    "Lebedeva": ((120, R.CLEARED, "remission", "", 90), [(3, [], [], (118, 76))]),
-    "Fedorov": ((30, R.CLEARED, "subacute", "", 90), [(4, [], ["tuberculosis"], None)]),
-    "Popova": ((80, R.CLEARED, "chronic", "", 90), [(12, [], [], (110, 70))]),
-    "Vasiliev": ((25, R.CLEARED, "chronic", "", 90), [(20, [], [], (135, 85))]),
+    "kuznetsova": ((15, R.CLEARED, "chronic", None, 90), [(0, [], [], (152, 96))]),
+    "morozov": ((5, R.NOT_CLEARED, "acute", None, 30), [(1, [], [], (128, 82))]),
+    "lebedeva": ((120, R.CLEARED, "remission", None, 90), [(3, [], [], (118, 76))]),
+    "fedorov": ((30, R.CLEARED, "subacute", None, 90), [(4, [], ["tuberculosis"], None)]),
+    "popova": ((80, R.CLEARED, "chronic", None, 90), [(12, [], [], (110, 70))]),
+    "vasiliev": ((25, R.CLEARED, "chronic", None, 90), [(20, [], [], (135, 85))]),
 }
 del R
+SPECIALIST = ("Dr I. V. Petrov", "Петров И. В.")
 
-# Generated clients (--clients N) take names from these lists; with 21 last names the
-# (first name, last name, birth date) triple stays unique for the first 525,000 numbers.
+# Generated clients (--clients N) take names from these lists, (English, Russian); with 21
+# surnames the (name, birth date) pair stays unique for the first 525,000 numbers.
 FEMALE_NAMES = [
-    "Alla",
-    "Daria",
-    "Galina",
-    "Inna",
-    "Kira",
-    "Lidia",
-    "Maria",
-    "Nina",
-    "Polina",
-    "Vera",
+    ("Alla", "Алла"),
+    ("Daria", "Дарья"),
+    ("Galina", "Галина"),
+    ("Inna", "Инна"),
+    ("Kira", "Кира"),
+    ("Lidia", "Лидия"),
+    ("Maria", "Мария"),
+    ("Nina", "Нина"),
+    ("Polina", "Полина"),
+    ("Vera", "Вера"),
 ]
-MALE_NAMES = ["Boris", "Egor", "Fyodor", "Gleb", "Kirill", "Lev", "Maxim", "Oleg", "Roman", "Yuri"]
-LAST_NAMES = [
-    "Antonov",
-    "Belov",
-    "Chernov",
-    "Davydov",
-    "Egorov",
-    "Frolov",
-    "Gusev",
-    "Ilyin",
-    "Karpov",
-    "Lazarev",
-    "Makarov",
-    "Nikitin",
-    "Osipov",
-    "Pavlov",
-    "Romanov",
-    "Savin",
-    "Tarasov",
-    "Ulyanov",
-    "Vinogradov",
-    "Zaitsev",
-    "Yakovlev",
+MALE_NAMES = [
+    ("Boris", "Борис"),
+    ("Egor", "Егор"),
+    ("Fyodor", "Фёдор"),
+    ("Gleb", "Глеб"),
+    ("Kirill", "Кирилл"),
+    ("Lev", "Лев"),
+    ("Maxim", "Максим"),
+    ("Oleg", "Олег"),
+    ("Roman", "Роман"),
+    ("Yuri", "Юрий"),
+]
+SURNAMES = [
+    ("Antonov", "Антонов"),
+    ("Belov", "Белов"),
+    ("Chernov", "Чернов"),
+    ("Davydov", "Давыдов"),
+    ("Egorov", "Егоров"),
+    ("Frolov", "Фролов"),
+    ("Gusev", "Гусев"),
+    ("Ilyin", "Ильин"),
+    ("Karpov", "Карпов"),
+    ("Lazarev", "Лазарев"),
+    ("Makarov", "Макаров"),
+    ("Nikitin", "Никитин"),
+    ("Osipov", "Осипов"),
+    ("Pavlov", "Павлов"),
+    ("Romanov", "Романов"),
+    ("Savin", "Савин"),
+    ("Tarasov", "Тарасов"),
+    ("Ulyanov", "Ульянов"),
+    ("Vinogradov", "Виноградов"),
+    ("Zaitsev", "Зайцев"),
+    ("Yakovlev", "Яковлев"),
 ]
 BIRTH_DATES_FROM = datetime.date(1940, 1, 1)
 BIRTH_DATE_SPREAD_DAYS = 25_000  # about 68 years
@@ -264,9 +286,11 @@ class Command(BaseCommand):
 
     def create_accounts(self, password):
         accounts = {}
-        for username, first_name, last_name, role in DEMO_ACCOUNTS:
+        for username, english, russian, role in DEMO_ACCOUNTS:
+            surname, given_name, patronymic = in_clinic_language(english, russian)
             user, _ = get_user_model().objects.get_or_create(
-                username=username, defaults={"first_name": first_name, "last_name": last_name}
+                username=username,
+                defaults={"last_name": surname, "first_name": given_name, "patronymic": patronymic},
             )
             user.set_password(password)
             user.is_active = True
@@ -278,13 +302,18 @@ class Command(BaseCommand):
     def create_demo_clients(self, accounts):
         conditions = {c.icd10: c for c in Condition.objects.all()}
         created = 0
-        for first, last, born, sex, phone, job, activity, complaint, codes in DEMO_CLIENTS:
+        for key, *names, born, sex, phone, activity, english, russian, codes in DEMO_CLIENTS:
+            last, first, patronymic = in_clinic_language(*names)
+            job, complaint = in_clinic_language(english, russian)
             born = datetime.date.fromisoformat(born)
-            if Client.objects.same_person(first_name=first, last_name=last, date_of_birth=born):
+            if Client.objects.same_person(
+                first_name=first, last_name=last, patronymic=patronymic, date_of_birth=born
+            ):
                 continue
             client = Client(
                 first_name=first,
                 last_name=last,
+                patronymic=patronymic,
                 date_of_birth=born,
                 sex=sex,
                 phone=phone,
@@ -298,27 +327,27 @@ class Command(BaseCommand):
                 conditions=[conditions[code] for code in codes],
                 by=accounts[roles.RECEPTION],
             )
-            self.add_demo_records(client, codes, accounts)
+            self.add_demo_records(key, client, codes, accounts)
             created += 1
         return created
 
-    def add_demo_records(self, client, codes, accounts):
-        if client.last_name not in DEMO_RECORDS:
+    def add_demo_records(self, key, client, codes, accounts):
+        if key not in DEMO_RECORDS:
             return  # waits for a specialist's letter: shown to reception on the start page
         today = timezone.localdate()
-        referral, screenings = DEMO_RECORDS[client.last_name]
+        referral, screenings = DEMO_RECORDS[key]
         consulted, decision, stage, restrictions, valid_days = referral
         consult_date = today - datetime.timedelta(days=consulted)
         note = ReferralNote(
             client=client,
-            specialist_name="Dr I. V. Petrov",
+            specialist_name=in_clinic_language(*SPECIALIST),
             specialty=ReferralNote.Specialty.VERTEBROLOGIST,
             consult_date=consult_date,
             diagnosis=client.complaint,
             icd10=codes[0] if codes[0].startswith("M") else "",
             stage=stage,
             decision=decision,
-            restrictions=restrictions,
+            restrictions=in_clinic_language(*restrictions) if restrictions else "",
             valid_until=consult_date + datetime.timedelta(days=valid_days),
             recorded_by=accounts[roles.RECEPTION],
         )
@@ -342,10 +371,10 @@ class Command(BaseCommand):
                 systolic=pressure[0] if pressure else None,
                 diastolic=pressure[1] if pressure else None,
             )
-        if client.last_name in DEMO_COURSES:
+        if key in DEMO_COURSES:
             add_demo_course(
                 client,
-                DEMO_COURSES[client.last_name],
+                DEMO_COURSES[key],
                 therapist=accounts[roles.THERAPIST],
                 referral=note,
             )
@@ -369,21 +398,21 @@ class Command(BaseCommand):
 
     def generated_client(self, n, accounts):
         names = FEMALE_NAMES + MALE_NAMES
-        first = names[n % len(names)]
-        female = first in FEMALE_NAMES
-        last = LAST_NAMES[(n // len(names)) % len(LAST_NAMES)]
-        last = f"{last}a" if female else last
+        female = n % len(names) < len(FEMALE_NAMES)
+        first = in_clinic_language(*names[n % len(names)])
+        last = in_clinic_language(*SURNAMES[(n // len(names)) % len(SURNAMES)])
+        last = f"{last}{in_clinic_language('a', 'а')}" if female else last
         return Client(
             record_number=format_record_number(n),
             first_name=first,
             last_name=last,
-            name_key=name_key(first, last),  # bulk inserts skip save()
+            name_key=name_key(last, first),  # bulk inserts skip save()
             date_of_birth=BIRTH_DATES_FROM
             + datetime.timedelta(days=(n * 7919) % BIRTH_DATE_SPREAD_DAYS),
             sex=Client.Sex.FEMALE if female else Client.Sex.MALE,
             phone=f"+7900{n:07d}",
             activity_level=Client.ActivityLevel.SEDENTARY,
-            complaint="Lower-back pain.",
+            complaint=in_clinic_language("Lower-back pain.", "Боль в пояснице."),
             primary_therapist=accounts[roles.THERAPIST] if n % 2 else None,
             created_by=accounts[roles.RECEPTION],
         )
