@@ -30,13 +30,13 @@ def therapists():
 class ClientForm(VersionedForm, forms.ModelForm):
     # Longer than the stored number: spaces, dashes and brackets are typed, then dropped.
     phone = forms.CharField(
-        label=_("phone"),
+        label=_("Phone"),
         max_length=30,
         help_text=_("As people write it: 8 916 123-45-67, +7 (916) 123-45-67."),
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
     )
     primary_therapist = forms.ModelChoiceField(
-        label=_("primary therapist"), queryset=therapists(), required=False
+        label=_("Primary therapist"), queryset=therapists(), required=False
     )
 
     class Meta:

@@ -77,11 +77,13 @@ def shot(page, name):
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
 
 
-def sign_in(page, username):
+def sign_in(page, username, labels=("Username", "Password", "Sign in")):
+    """Sign in on the sign-in page, whose words are `labels` in the page's language."""
+    username_label, password_label, button = labels
     page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    page.get_by_label(username_label).fill(username)
+    page.get_by_label(password_label).fill(PASSWORD)
+    page.get_by_role("button", name=button).click()
     page.wait_for_url("**/")
 
 

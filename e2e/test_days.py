@@ -142,8 +142,12 @@ def test_a_clinic_admin_signs_in_with_a_second_factor_and_runs_the_back_office(
 
     page.goto("/admin/sessions_app/technique/")
     page.get_by_role("link", name="Rubbing", exact=True).click()
-    page.get_by_label("Description").fill(
+    # Both languages side by side (django-modeltranslation).
+    page.get_by_label("Description [en]").fill(
         "Displace and stretch the skin; about 100 moves a minute."
+    )
+    page.get_by_label("Description [ru]").fill(
+        "Кожу смещают и растягивают; около 100 движений в минуту."
     )
     page.get_by_role("button", name="Save", exact=True).click()
     expect(page.get_by_text("was changed successfully")).to_be_visible()
