@@ -152,6 +152,17 @@ def pages(history, staff):
         ),
         (staff[roles.CLINIC_ADMIN], reverse("overview:sessions_export")),
         (staff[roles.RECEPTION], reverse("password_change")),
+        # The back office, in Django's own Russian and the clinic's.
+        (staff[roles.CLINIC_ADMIN], reverse("admin:index")),
+        (staff[roles.CLINIC_ADMIN], reverse("admin:clinic_client_changelist")),
+        (staff[roles.CLINIC_ADMIN], reverse("admin:clinic_client_change", args=[client.pk])),
+        (staff[roles.CLINIC_ADMIN], reverse("admin:clinic_accesslog_changelist")),
+        (
+            staff[roles.CLINIC_ADMIN],
+            reverse("admin:screening_screening_change", args=[client.screenings.first().pk]),
+        ),
+        (staff[roles.CLINIC_ADMIN], reverse("admin:sessions_app_session_changelist")),
+        (staff[roles.CLINIC_ADMIN], reverse("admin:sessions_app_technique_changelist")),
     ]
 
 
@@ -162,8 +173,12 @@ def test_every_main_page_in_russian_has_no_english_word(client, history, russian
         response = client.get(url)
         assert response.status_code == 200, url
         page = response.content.decode()
-        assert '<html lang="ru">' in page, url
-        if words := english_in(visible_text(page)):
+        assert '<html lang="ru"' in page, url
+        words = english_in(visible_text(page))
+        if url.startswith("/admin/"):
+            # Django's admin writes alt="True" / "False" on its yes/no icons, untranslated.
+            words = [word for word in words if word not in ("True", "False")]
+        if words:
             found[url] = words
     # The check reads the words a person reads: the same page in English is full of them.
     user, url = pages(history, russian_staff)[4]
