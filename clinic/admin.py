@@ -40,17 +40,16 @@ class ClientAdmin(HistoryAdmin):
     form = ClientForm
     list_display = [
         "record_number",
-        "last_name",
-        "first_name",
+        "name",
         "date_of_birth",
-        "phone",
+        "phone_shown",
         "primary_therapist",
         "is_active",
     ]
-    list_display_links = ["record_number", "last_name"]
+    list_display_links = ["record_number", "name"]
     list_filter = [ArchivedFilter, "primary_therapist", "conditions", "sex", "activity_level"]
     list_select_related = ["primary_therapist"]
-    search_fields = ["record_number", "last_name", "first_name", "phone", "email"]
+    search_fields = ["record_number", "last_name", "first_name", "patronymic", "phone", "email"]
     readonly_fields = ["record_number", "archived_at", "created_at", "updated_at", "created_by"]
     filter_horizontal = ["conditions"]
     date_hierarchy = "created_at"
@@ -61,7 +60,7 @@ class ClientAdmin(HistoryAdmin):
             {
                 "fields": [
                     "record_number",
-                    ("first_name", "last_name"),
+                    ("last_name", "first_name", "patronymic"),
                     ("date_of_birth", "sex"),
                     "opened_version",
                 ]
@@ -82,6 +81,14 @@ class ClientAdmin(HistoryAdmin):
         ),
         (_("System"), {"fields": ["archived_at", "created_at", "updated_at", "created_by"]}),
     ]
+
+    @admin.display(description=_("name"), ordering="name_key")
+    def name(self, client):
+        return client.full_name
+
+    @admin.display(description=_("phone"), ordering="phone")
+    def phone_shown(self, client):
+        return client.phone_shown
 
     @admin.display(boolean=True, description=_("active"), ordering="archived_at")
     def is_active(self, client):

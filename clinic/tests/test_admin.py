@@ -24,15 +24,22 @@ def test_adding_a_client_in_the_admin_assigns_the_record_number(admin_client_, c
         {
             "first_name": "Vera",
             "last_name": "Guseva",
-            "date_of_birth": "1977-03-03",
+            "patronymic": "Ivanovna",
+            "date_of_birth": "03.03.1977",
             "sex": "female",
-            "phone": "+79160000001",
+            "phone": "8 916 000-00-01",
             "conditions": [hernia.pk],
         },
     )
     assert response.status_code == 302
     added = Client.objects.get(first_name="Vera")
     assert added.record_number == "C-000001"
+    # The same reading of names, dates and phones as the staff pages.
+    assert (added.patronymic, added.date_of_birth.isoformat(), added.phone) == (
+        "Ivanovna",
+        "1977-03-03",
+        "+79160000001",
+    )
     assert added.created_by == clinic_admin
     assert list(added.conditions.all()) == [hernia]
 
