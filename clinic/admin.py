@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from modeltranslation.admin import TranslationAdmin
 
 from clinic import roles
-from clinic.forms import ClientForm, ReferralNoteForm
+from clinic.forms import ClientForm, ReferralNoteForm, therapists
 from clinic.lib.admin import HistoryAdmin
 from clinic.models import AccessLog, Client, Condition, ReferralNote, User
 from clinic.services import file_referral, register_client
@@ -33,6 +33,21 @@ class ArchivedFilter(admin.SimpleListFilter):
         return queryset
 
 
+class TherapistFilter(admin.SimpleListFilter):
+    """Clients by primary therapist: the therapists only, not every member of staff."""
+
+    title = _("primary therapist")
+    parameter_name = "primary_therapist"
+
+    def lookups(self, request, model_admin):
+        return [(str(user.pk), str(user)) for user in therapists()]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(primary_therapist_id=self.value())
+        return queryset
+
+
 @admin.register(Client)
 class ClientAdmin(HistoryAdmin):
     client_records = True
@@ -47,7 +62,7 @@ class ClientAdmin(HistoryAdmin):
         "is_active",
     ]
     list_display_links = ["record_number", "name"]
-    list_filter = [ArchivedFilter, "primary_therapist", "conditions", "sex", "activity_level"]
+    list_filter = [ArchivedFilter, TherapistFilter, "conditions", "sex", "activity_level"]
     list_select_related = ["primary_therapist"]
     search_fields = ["record_number", "last_name", "first_name", "patronymic", "phone", "email"]
     readonly_fields = ["record_number", "archived_at", "created_at", "updated_at", "created_by"]
@@ -204,13 +219,50 @@ class ReferralNoteAdmin(HistoryAdmin):
         file_referral(note=obj, by=request.user, reason=reason)
 
 
+class RoleFilter(admin.SimpleListFilter):
+    """Staff by role, by the names people read."""
+
+    title = _("role")
+    parameter_name = "role"
+
+    def lookups(self, request, model_admin):
+        return [(name, roles.label(name)) for name in roles.ALL]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(groups__name=self.value()) if self.value() else queryset
+
+
 @admin.register(User)
 class ClinicUserAdmin(UserAdmin):
     """Clinic admins manage accounts and give roles, but cannot raise anyone above a clinic
     admin, touch a superuser's account, or delete anyone: people who leave are deactivated,
     so that every record they signed keeps its author."""
 
-    list_display = ["username", "first_name", "last_name", "email", "is_active"]
+    # People by their names, with the roles that say what they may do.
+    list_display = ["full_name", "username", "roles", "is_active"]
+    list_display_links = ["full_name", "username"]
+    list_filter = [RoleFilter, "is_active"]
+    search_fields = ["username", "last_name", "first_name", "patronymic", "email"]
+    ordering = ["last_name", "first_name", "username"]
+    fieldsets = [
+        UserAdmin.fieldsets[0],
+        (
+            _("Personal info"),
+            {"fields": ("last_name", "first_name", "patronymic", "email", "language")},
+        ),
+        *UserAdmin.fieldsets[2:],
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("name"), ordering="last_name")
+    def full_name(self, user):
+        return user.get_full_name() or "—"
+
+    @admin.display(description=_("roles"))
+    def roles(self, user):
+        return ", ".join(sorted(str(roles.label(group.name)) for group in user.groups.all())) or "—"
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

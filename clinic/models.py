@@ -588,7 +588,7 @@ class AccessLog(models.Model):
     class Meta:
         ordering = ["-at", "-pk"]
         verbose_name = _("record view")
-        verbose_name_plural = _("record views")
+        verbose_name_plural = _("who viewed records")
         indexes = [models.Index(fields=["client", "at"]), models.Index(fields=["user", "at"])]
 
     def __str__(self):

@@ -103,3 +103,21 @@ def test_a_duplicate_client_is_refused_in_the_back_office_too(admin_client_, cli
     assert response.status_code == 200
     assert "already registered" in response.content.decode()
     assert Client.objects.count() == 1
+
+
+def test_the_back_office_explains_itself(admin_client_, reception, therapist, clinic_admin):
+    index = admin_client_.get(reverse("admin:index")).content.decode()
+    # Two different things, two different names.
+    assert "Sign-in attempts" in index and "Who viewed records" in index
+    users = admin_client_.get(reverse("admin:clinic_user_changelist")).content.decode()
+    # Staff by their names, with their roles.
+    assert therapist.get_full_name() in users
+    assert "Reception" in users and "Therapist" in users and "Clinic admin" in users
+    clients = admin_client_.get(reverse("admin:clinic_client_changelist"))
+    (choices,) = [
+        spec.lookup_choices
+        for spec in clients.context["cl"].filter_specs
+        if spec.title == "primary therapist"
+    ]
+    # The therapist filter lists therapists, not the reception or the clinic admin.
+    assert [name for _, name in choices] == [str(therapist)]
