@@ -172,7 +172,8 @@ def referral_form(request, client, note, *, created):
             messages.success(
                 request, _("Referral note saved.") if created else _("Referral note updated.")
             )
-            return redirect(form.instance)
+            # Back to the client, whose page offers what comes next (screen, plan a course).
+            return redirect(client)
     return render(
         request, "clinic/referral_form.html", {"client": client, "form": form, "note": note}
     )

@@ -1,6 +1,7 @@
 """Each role's day, through the pages only, in a real browser."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -40,7 +41,10 @@ def test_reception_registers_a_client_files_a_clearance_and_finds_the_client(pag
         files=[{"name": "letter.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4 letter"}]
     )
     page.get_by_role("button", name="Save referral note").click()
+    # Back on the client's page, with the next step offered.
     expect(page.get_by_text("Referral note saved.")).to_be_visible()
+    expect(page.get_by_role("heading", name="Zinaida Kovaleva")).to_be_visible()
+    page.get_by_role("link", name=re.compile("^Dr I. V. Petrov")).first.click()
     expect(page.get_by_role("link", name="Open the scan")).to_be_visible()
     shot(page, "reception-2-referral")
 
@@ -109,7 +113,10 @@ def test_a_therapist_screens_plans_logs_fixes_signs_and_reviews(page, therapist)
     page.locator("#id_form-6-intensity").select_option(label="Moderate")
     page.get_by_role("button", name="Log session").click()
     expect(page.get_by_text("logged as a draft")).to_be_visible()
-    page.get_by_role("button", name="Sign").click()
+    page.get_by_role("link", name="Sign").click()
+    # Signing says what it locks, and asks first.
+    expect(page.get_by_text("Signing locks the session")).to_be_visible()
+    page.get_by_role("button", name="Sign and lock").click()
     expect(page.get_by_text("It is now locked.")).to_be_visible()
     shot(page, "therapist-4-signed")
 

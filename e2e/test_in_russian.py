@@ -145,7 +145,8 @@ def test_a_therapist_screens_plans_and_logs_a_session_in_russian(
     page.get_by_role("button", name="Записать сеанс").click()
     expect(page.get_by_text("записан как черновик")).to_be_visible()
     no_english(page)
-    page.get_by_role("button", name="Подписать").click()
+    page.get_by_role("link", name="Подписать").click()
+    page.get_by_role("button", name="Подписать и закрыть").click()
     expect(page.get_by_text("подписан и закрыт для правок")).to_be_visible()
     no_english(page)
 

@@ -32,7 +32,8 @@ def screening_create(request, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("%(screening)s saved.") % {"screening": screening})
-            return redirect(screening)
+            # Back to the client, whose page offers what comes next (plan, log a session).
+            return redirect(client)
     return render(request, "screening/screening_form.html", {"client": client, "form": form})
 
 

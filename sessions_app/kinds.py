@@ -103,6 +103,7 @@ class SessionKind(RecordKind):
         "session": _("Session"),
         "session_form": _("Session form"),
         "session_action": _("Void or addendum form"),
+        "session_sign": _("Signing confirmation"),
     }
     csv = CsvExport(
         name="sessions",

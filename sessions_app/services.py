@@ -77,6 +77,9 @@ def plan_course(*, client, template, by, **fields):
             ]
         )
     bulk_create_with_history(copy, CourseStep, default_user=by)
+    if course.frequency_days:
+        # Given how often, the dates follow at once: nobody plans a course twice.
+        schedule_sessions(course=course)
     return course
 
 

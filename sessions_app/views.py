@@ -73,6 +73,10 @@ def course_edit(request, pk, course_id):
             return conflict
         if form.is_valid():
             messages.success(request, gettext("Course saved."))
+            moved = {"start_date", "frequency_days", "planned_sessions"} & set(form.changed_data)
+            if moved and course.frequency_days:
+                # The dates follow the new start, frequency or number of sessions.
+                services.schedule_sessions(course=course)
             return redirect(course)
     return render(
         request, "sessions_app/course_form.html", {"client": client, "form": form, "course": course}
@@ -243,9 +247,14 @@ def session_detail(request, pk, session_id):
     )
 
 
-@require_POST
+@audited("session_sign")
 def session_sign(request, pk, session_id):
-    _, session = session_of(request, pk, session_id, "sessions_app.sign_session", changes=True)
+    """Signing locks the record: the page says what it locks and asks first."""
+    client, session = session_of(request, pk, session_id, "sessions_app.sign_session", changes=True)
+    if request.method != "POST":
+        return render(
+            request, "sessions_app/session_sign.html", {"client": client, "session": session}
+        )
     try:
         services.sign_session(session=session, by=request.user)
     except ValidationError as error:

@@ -13,7 +13,6 @@ from sessions_app.services import (
     add_addendum,
     log_session,
     plan_course,
-    schedule_sessions,
     sign_session,
     void_session,
 )
@@ -67,7 +66,6 @@ def add_demo_course(client, course, *, therapist, referral):
         start_date=first_day,
         frequency_days=2,
     )
-    schedule_sessions(course=course)
     steps = [step.fields() for step in course.steps.select_related("technique", "zone")]
     for number, (days_ago, before, after) in enumerate(sessions, start=1):
         day = today - datetime.timedelta(days=days_ago)

@@ -45,7 +45,8 @@ def test_reception_files_a_clearance_that_holds_for_the_default_period(
     response = client.post(new_note_url, note_data())
 
     note = ReferralNote.objects.get()
-    assert response.url == note.get_absolute_url()
+    # Back to the client, whose page offers the next step.
+    assert response.url == client_record.get_absolute_url()
     assert note.client == client_record
     assert note.recorded_by == reception
     assert note.icd10 == "M42.1"

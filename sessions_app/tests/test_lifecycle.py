@@ -337,3 +337,23 @@ def test_only_the_therapist_who_performed_it_or_a_clinic_admin_corrects_a_draft(
     revise_session(session=draft, by=clinic_admin, **changes)
     draft.refresh_from_db()
     assert draft.pain_after == 1
+
+
+def test_signing_says_what_it_locks_and_asks_first(client, draft, therapist):
+    client.force_login(therapist)
+    url = reverse("sessions_app:session_sign", args=[draft.course.client_id, draft.pk])
+    page = client.get(url).content.decode()
+    assert "Signing locks the session" in page and "addendum" in page
+    draft.refresh_from_db()
+    assert draft.is_draft  # asking signs nothing
+    assert client.post(url).status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_signed
+
+
+def test_the_clients_open_course_offers_to_log_a_session(client, course, therapist, reception):
+    form = reverse("sessions_app:session_create", args=[course.client_id, course.pk])
+    client.force_login(therapist)
+    assert f'href="{form}"' in client.get(course.client.get_absolute_url()).content.decode()
+    client.force_login(reception)  # reception does not log sessions
+    assert f'href="{form}"' not in client.get(course.client.get_absolute_url()).content.decode()

@@ -111,6 +111,41 @@ def test_a_course_cannot_rest_on_a_referral_that_does_not_clear(client, therapis
     assert Course.objects.count() == 0
 
 
+def test_a_course_planned_with_a_frequency_has_its_dates_at_once(client, therapist):
+    person = treatable_client()
+    client.force_login(therapist)
+    client.post(
+        reverse("sessions_app:course_create", args=[person.pk]),
+        {
+            "template": standard_template().pk,
+            "therapist": therapist.pk,
+            "referral": person.referral_notes.get().pk,
+            "goal": "Less pain",
+            "planned_sessions": "6",
+            "start_date": timezone.localdate().strftime("%d.%m.%Y"),
+            "frequency_days": "2",
+        },
+    )
+    course = Course.objects.get()
+    dates = list(course.planned.values_list("planned_on", flat=True))
+    assert dates == [timezone.localdate() + datetime.timedelta(days=2 * i) for i in range(6)]
+    # A new frequency on the course's form moves the dates with it.
+    client.post(
+        reverse("sessions_app:course_edit", args=[person.pk, course.pk]),
+        {
+            "therapist": therapist.pk,
+            "referral": course.referral_id,
+            "goal": "Less pain",
+            "planned_sessions": "6",
+            "frequency_days": "3",
+            "status": course.status,
+            "opened_version": course.version,
+        },
+    )
+    dates = list(course.planned.values_list("planned_on", flat=True))
+    assert dates[1] - dates[0] == datetime.timedelta(days=3)
+
+
 def test_the_planned_dates_are_generated_in_one_action(client, therapist, course):
     course.frequency_days = 3
     course.save()

@@ -326,6 +326,7 @@ def test_the_access_log_names_every_audited_view():
         "plan_form": "Plan of a course",
         "session_form": "Session form",
         "session_action": "Void or addendum form",
+        "session_sign": "Signing confirmation",
         "back_office": "Back office: a record",
         "back_office_history": "Back office: a record's history",
         "back_office_list": "Back office: a list of records",

@@ -121,3 +121,12 @@ def test_the_start_page_needs_the_same_queries_however_much_work(
     client.force_login(user)
     with django_assert_num_queries(queries):
         client.get(reverse("overview:home"))
+
+
+def test_each_of_todays_sessions_is_one_tap_from_its_form(client, therapist, reception):
+    course = scheduled_course(therapist)
+    form = reverse("sessions_app:session_create", args=[course.client_id, course.pk])
+    assert f'href="{form}"' in start_page(client, therapist).content.decode()
+    # Once logged, the visit is done and offers no second session.
+    log(course, days_ago=0)
+    assert f'href="{form}"' not in start_page(client, therapist).content.decode()
