@@ -363,6 +363,9 @@ class AccessLogAdmin(admin.ModelAdmin):
     """Who looked at which record. Read here; written only by the views themselves."""
 
     list_display = ["at", "user", "client_records", "view_label", "allowed"]
+    # An entry's own page names its view by its label, not its code.
+    fields = ["at", "user", "client", "view_label", "allowed"]
+    readonly_fields = ["view_label"]
     list_filter = ["allowed", ViewFilter, ("user", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["user", "client"]
     search_fields = ["client__record_number", "client__last_name", "user__username"]

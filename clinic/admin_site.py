@@ -20,14 +20,6 @@ class ClinicAdminSite(admin.AdminSite):
     site_title = _("Clinic back office")
     index_title = _("Records, catalogues and users")
     site_url = "/"
-    # Apps whose own name is not in the clinic's words, nor translated by their authors.
-    APP_NAMES = {"axes": _("Sign-in attempts")}
-
-    def get_app_list(self, request, app_label=None):
-        apps = super().get_app_list(request, app_label)
-        for app in apps:
-            app["name"] = self.APP_NAMES.get(app["app_label"], app["name"])
-        return apps
 
     def has_permission(self, request):
         # Membership of the Clinic admin group decides, not the is_staff flag, so that

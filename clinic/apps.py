@@ -1,5 +1,7 @@
+from axes.apps import AppConfig as AxesConfig
 from django.apps import AppConfig
 from django.contrib.admin.apps import AdminConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,17 @@ class ClinicConfig(AppConfig):
         # After every migrate, as contrib.auth creates permissions: the roles get exactly
         # what clinic.roles says.
         post_migrate.connect(roles.apply_after_migrate, sender=self, dispatch_uid="clinic.roles")
+        from clinic.language import keep_the_language_chosen_before_sign_in
+
+        user_logged_in.connect(
+            keep_the_language_chosen_before_sign_in, dispatch_uid="clinic.language"
+        )
+
+
+class SignInAttemptsConfig(AxesConfig):
+    """django-axes, named in the clinic's words in the back office."""
+
+    verbose_name = _("Sign-in attempts")
 
 
 class ClinicAdminConfig(AdminConfig):

@@ -111,7 +111,8 @@ class ClientForm(VersionedForm, forms.ModelForm):
                 Client.objects.same_person(
                     first_name=first,
                     last_name=last,
-                    patronymic=cleaned.get("patronymic", ""),
+                    # A form without the field (a narrower one) keeps the stored patronymic.
+                    patronymic=cleaned.get("patronymic", self.instance.patronymic),
                     date_of_birth=born,
                 )
                 .exclude(pk=self.instance.pk)

@@ -14,6 +14,15 @@ from clinic.lib import dates
 ONE_YEAR = 365 * 24 * 60 * 60
 
 
+def keep_the_language_chosen_before_sign_in(sender, request, user, **kwargs):
+    """Whoever chose a language on the sign-in page keeps it, if their account has none yet;
+    after that, the account's choice wins over the cookie (clinic.middleware)."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "") if request else ""
+    if not user.language and chosen in dict(settings.LANGUAGES):
+        user.language = chosen
+        user.save(update_fields=["language"])
+
+
 @login_not_required  # the sign-in page offers it too
 @require_POST
 def choose_language(request):

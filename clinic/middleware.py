@@ -92,8 +92,10 @@ class UserLanguageMiddleware(LocaleMiddleware):
 
     def process_request(self, request):
         user = getattr(request, "user", None)
-        chosen = user.language if user is not None and user.is_authenticated else ""
-        if not chosen:
+        if user is not None and user.is_authenticated:
+            # Their own, never the cookie of whoever used this computer before.
+            chosen = user.language
+        else:
             chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         if chosen not in dict(settings.LANGUAGES):
             chosen = settings.LANGUAGE_CODE

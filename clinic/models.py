@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
-from clinic.lib import names, phones
+from clinic.lib import dates, names, phones
 from clinic.lib.versions import EditConflict
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
@@ -179,10 +179,13 @@ class ClientQuerySet(models.QuerySet):
         born = parse_date(query)
         if born:
             return self.filter(date_of_birth=born)
-        phone = phones.search_key(query)
-        if phone is not None:
-            digits = phone.lstrip("+")
-            return self.filter(Q(phone__contains=digits) | Q(record_number__icontains=digits))
+        keys = phones.search_keys(query)
+        if keys is not None:
+            digits = "".join(ch for ch in query if ch.isdigit())
+            found = Q(record_number__icontains=digits)
+            for key in keys:
+                found |= Q(phone__contains=key.lstrip("+"))
+            return self.filter(found)
         clients = self
         for word in query.split():
             # A word shaped like a record number is looked up as one, any other as part of the
@@ -198,6 +201,7 @@ class ClientQuerySet(models.QuerySet):
 def parse_date(text):
     """A date typed day first, in any of the forms the date fields take (21.04.1968,
     21/04/1968, 21041968, or 1968-04-21); otherwise None."""
+    text = dates.with_separators(text)
     for pattern in formats.get_format("DATE_INPUT_FORMATS"):
         try:
             day = datetime.datetime.strptime(text, pattern).date()

@@ -77,7 +77,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
-    "axes",
+    # django-axes, named "Sign-in attempts" in the back office.
+    "clinic.apps.SignInAttemptsConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
     # In the order of the layers (lint-imports): the core records, screening, courses and

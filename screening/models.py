@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clinic.lib.catalogues import translated_fields
+from clinic.lib.catalogues import CatalogueHistory
 from clinic.models import Client, Versioned
 
 SYSTOLIC_RANGE = (60, 280)
@@ -66,10 +66,7 @@ class Contraindication(models.Model):
         help_text=_("Retired items are no longer asked; old screenings keep their answers."),
     )
 
-    # The history keeps the English name and description (the original columns); the
-    # translations django-modeltranslation adds (screening/translation.py) come after the
-    # history's table is made, so they are left out of it.
-    history = HistoricalRecords(excluded_fields=translated_fields("name", "description"))
+    history = CatalogueHistory("name", "description")
     objects = ContraindicationQuerySet.as_manager()
 
     class Meta:

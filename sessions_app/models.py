@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clinic import roles
-from clinic.lib.catalogues import translated_fields
+from clinic.lib.catalogues import CatalogueHistory
 from clinic.models import Client, ReferralNote, Versioned
 
 REPETITIONS = (2, 3)  # each technique is repeated 2–3 times (domain.md)
@@ -91,7 +91,7 @@ class Technique(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords(excluded_fields=translated_fields("name", "description"))
+    history = CatalogueHistory("name", "description")
     objects = CatalogueQuerySet.as_manager()
 
     class Meta:
@@ -162,7 +162,7 @@ class Zone(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords(excluded_fields=translated_fields("name"))
+    history = CatalogueHistory("name")
     objects = CatalogueQuerySet.as_manager()
 
     class Meta:
@@ -283,7 +283,7 @@ class PlanTemplate(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
 
-    history = HistoricalRecords(excluded_fields=translated_fields("name", "description"))
+    history = CatalogueHistory("name", "description")
     objects = CatalogueQuerySet.as_manager()
 
     class Meta:

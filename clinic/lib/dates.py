@@ -1,12 +1,24 @@
 """Dates as people type them: day first ("12.03.1979", "12031979"), never a browser's
 month-first picker, and read back in words before anything is stored."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+EIGHT_DIGITS = re.compile(r"\d{8}")
+
+
+def with_separators(text):
+    """'12031979' -> '12.03.1979': eight digits typed with no separator are the day, the month
+    and the year. Fewer are not read as a date: is 1121979 the 1st of December or the 11th of
+    February?"""
+    text = (text or "").strip()
+    return f"{text[:2]}.{text[2:4]}.{text[4:]}" if EIGHT_DIGITS.fullmatch(text) else text
 
 
 class DayFirstDateInput(forms.DateInput):
@@ -24,6 +36,9 @@ class DayFirstDateInput(forms.DateInput):
         }
         super().__init__(attrs=attrs)
 
+    def value_from_datadict(self, data, files, name):
+        return with_separators(super().value_from_datadict(data, files, name))
+
 
 def age_on(born, day):
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
@@ -32,7 +47,7 @@ def age_on(born, day):
 def reading(text, *, birth_date=False):
     """How a typed date is read, in words, or why it is not a date: (text, is_error)."""
     try:
-        day = forms.DateField().clean(text)
+        day = forms.DateField().clean(with_separators(text))
     except ValidationError:
         return str(_("Type the date day first: %(example)s.") % {"example": "12.03.1979"}), True
     words = formats.date_format(day, "DATE_FORMAT")

@@ -42,14 +42,22 @@ def shown(stored):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 
-def search_key(query):
-    """What a search for a phone looks for: the whole stored form when the query is a whole
-    number ("89165551234" finds +79165551234), otherwise the digits typed, found anywhere in
-    the stored number ("555-12-34"). None when the query is not a phone."""
+def search_keys(query):
+    """What a search for a phone looks for in the stored numbers: the whole stored form when
+    the query is a whole number ("89165551234" finds +79165551234), otherwise the digits
+    typed, found anywhere ("555-12-34"), and, when they start with the national prefix, the
+    same after the country code ("8 916 555" finds +7916555…). None when the query is not a
+    phone."""
     digits = "".join(ch for ch in query if ch.isdigit())
     if not digits or any(ch.isalpha() for ch in query):
         return None
     number = parsed(query)
     if number is not None:
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-    return digits
+        return [phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)]
+    keys = [digits]
+    region = phonenumbers.PhoneMetadata.metadata_for_region(settings.CLINIC_PHONE_REGION)
+    prefix = region.national_prefix if region else None
+    if prefix and digits.startswith(prefix) and not query.lstrip().startswith("+"):
+        country = phonenumbers.country_code_for_region(settings.CLINIC_PHONE_REGION)
+        keys.append(f"{country}{digits[len(prefix) :]}")
+    return keys

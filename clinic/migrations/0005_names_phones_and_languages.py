@@ -17,12 +17,25 @@ def names_and_phones_as_now_stored(apps, schema_editor):
     they were checked ("89161234567") take the international form. A stored phone that is not
     a valid number is left as it is: the next edit of the client asks for a real one."""
     Client = apps.get_model("clinic", "Client")
-    for client in Client.objects.all().iterator():
-        client.name_key = " ".join(
+    clients = list(Client.objects.order_by("pk"))
+    # Two records that only ё and е told apart ("Фёдорова" and "Федорова", born the same
+    # day) would now share a key. The one already stored under it (else the first) takes it;
+    # the other keeps its old key, so that the migration runs and both records stay, and the
+    # duplicate check names the pair at the next edit.
+    holder = {}
+    for client in clients:
+        key = " ".join(
             fold(part)
             for part in (client.last_name, client.first_name, client.patronymic)
             if fold(part)
         )
+        client.new_key = key
+        current = holder.get((key, client.date_of_birth))
+        if current is None or (client.name_key == key and current.name_key != key):
+            holder[(key, client.date_of_birth)] = client
+    for client in clients:
+        if holder[(client.new_key, client.date_of_birth)] is client:
+            client.name_key = client.new_key
         try:
             number = phonenumbers.parse(client.phone, settings.CLINIC_PHONE_REGION)
         except phonenumbers.NumberParseException:

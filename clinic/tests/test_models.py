@@ -37,6 +37,8 @@ def test_record_numbers_are_taken_in_blocks_without_gaps_or_repeats():
         ("21/04/1968", datetime.date(1968, 4, 21)),
         # Day first, also with no separators: 12031979 is 12 March, never 3 December.
         ("12031979", datetime.date(1979, 3, 12)),
+        # Seven digits are not a date: is 1121979 the 1st of December or the 11th of February?
+        ("1121979", None),
         ("31.02.1968", None),
         ("Petrova", None),
     ],

@@ -120,7 +120,15 @@ def test_the_clinic_region_reads_numbers_typed_without_a_country_code(settings):
 
 @pytest.mark.parametrize(
     "query",
-    ["89165551234", "+79165551234", "8 (916) 555-12-34", "+7 916 555-12-34", "555-12-34"],
+    [
+        "89165551234",
+        "+79165551234",
+        "8 (916) 555-12-34",
+        "+7 916 555-12-34",
+        "555-12-34",
+        "8 916 555 12",  # the start of it, typed with the 8
+        "916 555-12",
+    ],
 )
 def test_a_phone_is_found_however_it_is_typed(maria, query):
     ClientFactory(phone="+79165550000")

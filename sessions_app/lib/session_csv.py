@@ -44,17 +44,18 @@ def rows(sessions):
             client.record_number,
             client.full_name,
             session.course_id,
-            session.course.massage_type,
+            # Words in the reader's language, as the stage and intensity columns.
+            session.course.get_massage_type_display(),
             session.number,
             timezone.localtime(session.performed_at).isoformat(timespec="minutes"),
             str(session.therapist),
-            session.state,
+            session.state.label,
             session.introductory_seconds,
             session.main_seconds,
             session.final_seconds,
             session.pain_before,
             session.pain_after,
-            session.tolerance,
+            session.get_tolerance_display(),
             session.notes,
         ]
         for number, step in enumerate(session.steps.all(), start=1):

@@ -10,7 +10,7 @@ written in the language of the request (a lazy translation is read here, in that
 
 import uuid
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import Promise
 from fhir.resources.bundle import Bundle
 
@@ -41,6 +41,8 @@ def client_bundle(history):
         "entry": [{"fullUrl": url, "resource": resource} for url, resource in entries],
     }
     # Raises when anything above is not valid R4: the export never leaves unchecked.
+    # Its display texts are in the language of the page that exported it.
+    bundle["language"] = translation.get_language()
     return Bundle.parse_obj(plain(bundle))
 
 
