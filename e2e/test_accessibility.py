@@ -3,7 +3,7 @@
 import pytest
 
 from clinic.tests.factories import ReferralNoteFactory
-from e2e.conftest import accessibility_problems, sign_in
+from e2e.conftest import accessibility_problems, shot, sign_in
 from screening.tests.factories import screen
 from sessions_app.tests.factories import course_for, log, treatable_client
 
@@ -72,3 +72,31 @@ def test_errors_on_a_refused_form_are_announced(page, browser, clinic_admin, rec
     alert = page.get_by_role("alert").first
     assert "Nothing was saved" in alert.inner_text()
     assert accessibility_problems(browser, page) == []
+
+
+WIDTHS = {"phone": 390, "tablet": 820, "front desk": 1366}
+
+
+def overflow(page):
+    """How far the page reaches past the screen's right edge, in px (0: nothing to scroll)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_every_main_page_fits_the_phone_the_tablet_and_the_front_desk(page, clinic_admin, records):
+    sign_in(page, "clinic-admin")
+    too_wide = {}
+    for device, width in WIDTHS.items():
+        page.set_viewport_size({"width": width, "height": 900})
+        for name, url in pages(records).items():
+            page.goto(url)
+            shot(page, f"{width}-{name.replace(' ', '-')}")
+            if (extra := overflow(page)) > 0:
+                too_wide[f"{name} on the {device}"] = (
+                    extra,
+                    page.evaluate(
+                        """() => [...document.querySelectorAll('main *')]
+                        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+                        .slice(0, 3).map(e => e.tagName.toLowerCase() + '.' + e.className)"""
+                    ),
+                )
+    assert too_wide == {}, "\n".join(f"{page}: {wide}" for page, wide in too_wide.items())

@@ -2,12 +2,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from clinic.forms import therapists
 from clinic.lib.dates import DayFirstDateInput
 from clinic.lib.versions import VersionedForm
+from sessions_app.lib.technique import step_label
 from sessions_app.models import (
     STAGE_SECONDS,
     STEP_FIELDS,
@@ -135,6 +136,21 @@ class StepForm(forms.Form):
         return self.catalogue["zones"][self.cleaned_data["zone"]]
 
 
+def mark_invalid(form, number):
+    """The controls of a refused row say so, to the eye and to a screen reader, and point at
+    the refusals shown beside them (_step_formset.html)."""
+    described = " ".join(
+        f"step-{number}-refusal-{index}" for index in range(1, len(form.refusals) + 1)
+    )
+    for name, field in form.fields.items():
+        if name == "DELETE":
+            continue
+        attrs = field.widget.attrs
+        attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = described
+
+
 class PlanStepForm(StepForm):
     planned_seconds = forms.IntegerField(
         label=_("Planned (s)"), min_value=10, max_value=3600, required=False
@@ -149,14 +165,49 @@ class BaseStepFormSet(forms.BaseFormSet):
         }
         super().__init__(*args, form_kwargs={"catalogue": catalogue}, **kwargs)
 
+    def kept_forms(self):
+        """The forms of the steps kept, in the order given; an untouched extra form is left
+        empty (cleaned_data == {}) and skipped, as is one ticked for removal."""
+        return [
+            form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        ]
+
     def steps(self):
         """The kept steps as dicts, in the order they were given."""
-        # An untouched extra form is left empty (cleaned_data == {}) and skipped.
         return [
             {name: value for name, value in form.cleaned_data.items() if name != "DELETE"}
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+            for form in self.kept_forms()
         ]
+
+    def number_rows(self):
+        """Name each row as the refusals name its step ("Main step 6"): numbered within its
+        stage, in the order given; a row with no stage yet is a new step."""
+        counts = {}
+        for form in self.forms:
+            stage = form["stage"].value()
+            try:
+                stage = Stage(int(stage))
+            except (TypeError, ValueError):
+                form.step_label = gettext("New step")
+                continue
+            counts[stage] = counts.get(stage, 0) + 1
+            form.step_label = step_label(stage, counts[stage])
+
+    def refuse(self, error, form):
+        """Put each refusal of the steps on the row it names (lib.technique.on_row) as well as
+        in the summary on `form`; return the rows refused, for the summary to link to."""
+        kept = self.kept_forms() if self.is_valid() else []
+        refused = []
+        for item in error.error_list:
+            form.add_error(None, item)
+            row = (item.params or {}).get("row")
+            if row is not None and row < len(kept):
+                kept[row].refusals = [*getattr(kept[row], "refusals", []), *item.messages]
+                refused.append((item.messages[0], self.forms.index(kept[row]) + 1))
+        for step in kept:
+            if getattr(step, "refusals", None):
+                mark_invalid(step, self.forms.index(step) + 1)
+        return refused
 
 
 # A session has a few dozen steps at most; the cap also stops a forged form from asking the

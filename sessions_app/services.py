@@ -329,11 +329,14 @@ def add_addendum(*, session, by, text):
 
 
 def build_steps(steps):
+    """SessionSteps from the step dicts, each knowing its row (its index in `steps`), so that
+    a refusal can point at the row of the form it came from (lib.technique.on_row)."""
     built, position = [], {}
-    for step in steps:
+    for row, step in enumerate(steps):
         stage = step["stage"]
         position[stage] = position.get(stage, 0) + 1
         built.append(SessionStep(position=position[stage], **{n: step[n] for n in STEP_FIELDS}))
+        built[-1].row = row
     return built
 
 

@@ -122,6 +122,7 @@ def plan_edit(request, pk, course_id):
         else:
             messages.success(request, gettext("Plan saved."))
             return redirect(course)
+    formset.number_rows()
     return render(
         request,
         "sessions_app/plan_form.html",
@@ -151,6 +152,7 @@ def session_create(request, pk, course_id):
     plan = course.steps.select_related("technique", "zone")
     form = SessionForm(posted(request), initial={"form_token": uuid.uuid4()})
     formset = StepFormSet(posted(request), initial=step_initial(plan))
+    refused_rows = []
     token = form.cleaned_data.get("form_token") if form.is_valid() else None
     try:
         logged = services.logged_from_form(course=course, form_token=token)
@@ -175,7 +177,7 @@ def session_create(request, pk, course_id):
                 **form.session_fields(),
             )
         except ValidationError as error:
-            form.add_error(None, error)
+            refused_rows = formset.refuse(error, form)
         else:
             messages.success(
                 request,
@@ -183,10 +185,17 @@ def session_create(request, pk, course_id):
                 % {"session": session},
             )
             return redirect(session)
+    formset.number_rows()
     return render(
         request,
         "sessions_app/session_form.html",
-        {"client": client, "course": course, "form": form, "formset": formset},
+        {
+            "client": client,
+            "course": course,
+            "form": form,
+            "formset": formset,
+            "refused_rows": refused_rows,
+        },
     )
 
 
@@ -201,6 +210,7 @@ def session_edit(request, pk, session_id):
     steps = session.steps.select_related("technique", "zone")
     form = SessionForm(posted(request), initial=SessionForm.initial_for(session))
     formset = StepFormSet(posted(request), initial=step_initial(steps))
+    refused_rows = []
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             services.revise_session(
@@ -214,10 +224,11 @@ def session_edit(request, pk, session_id):
             saved = SessionForm.initial_for(conflict.saved)
             return conflict_page(request, conflict.saved, form, saved_values=saved)
         except ValidationError as error:
-            form.add_error(None, error)
+            refused_rows = formset.refuse(error, form)
         else:
             messages.success(request, gettext("%(session)s saved.") % {"session": session})
             return redirect(session)
+    formset.number_rows()
     return render(
         request,
         "sessions_app/session_form.html",
@@ -227,6 +238,7 @@ def session_edit(request, pk, session_id):
             "session": session,
             "form": form,
             "formset": formset,
+            "refused_rows": refused_rows,
         },
     )
 

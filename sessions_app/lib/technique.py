@@ -19,6 +19,20 @@ EMPTY_STAGE_MESSAGES = {
 }
 
 
+def step_label(stage, number):
+    """'Main step 2': a step as the form's rows and the refusals number it."""
+    return gettext("%(stage)s step %(number)s") % {"stage": Stage(stage).label, "number": number}
+
+
+def on_row(errors, step):
+    """The errors of one step, marked with the row it came from (its index among the steps
+    given, set by services.build_steps), so that the form marks that row."""
+    row = getattr(step, "row", None)
+    for error in errors:
+        error.params = {**(error.params or {}), "row": row}
+    return errors
+
+
 def describe(step, number):
     """'Main step 2 (kneading over the lumbar zone, deep)': how a message names a step."""
     return gettext("%(stage)s step %(number)s (%(technique)s over the %(zone)s, %(intensity)s)") % {
@@ -60,16 +74,19 @@ def step_errors(steps):
     relaxing = either([t.name.lower() for t in named if t.is_relaxing])
     introduction = by_stage[Stage.INTRODUCTORY]
     if introduction and not introduction[0].technique.opens_session:
-        errors.append(
-            ValidationError(
-                gettext("%(step)s: the session opens with %(openers)s."),
-                code="introduction_opening",
-                params={"step": describe(introduction[0], 1), "openers": openers},
-            )
+        errors += on_row(
+            [
+                ValidationError(
+                    gettext("%(step)s: the session opens with %(openers)s."),
+                    code="introduction_opening",
+                    params={"step": describe(introduction[0], 1), "openers": openers},
+                )
+            ],
+            introduction[0],
         )
     for stage_steps in by_stage.values():
         for number, step in enumerate(stage_steps, start=1):
-            errors += errors_of_step(step, describe(step, number), relaxing)
+            errors += on_row(errors_of_step(step, describe(step, number), relaxing), step)
     return errors
 
 

@@ -337,3 +337,24 @@ def test_a_template_left_behind_by_a_catalogue_edit_cannot_be_planned(
     assert "needs correcting first" in page
     assert "the technique “Shaking” is retired" in page
     assert Course.objects.count() == 0
+
+
+def test_a_refused_step_is_marked_on_its_row_and_the_summary_links_to_it(client, therapist, course):
+    client.force_login(therapist)
+    data = session_data(course)
+    # The seventh row of the plan, moved over the kidney area and made deep.
+    kidney = Zone.objects.get(code="kidney_area")
+    data["form-6-zone"], data["form-6-intensity"] = str(kidney.pk), str(Intensity.DEEP)
+    response = client.post(
+        reverse("sessions_app:session_create", args=[course.client_id, course.pk]), data
+    )
+    page = response.content.decode()
+    rows = response.context["formset"].forms
+    refused = [number for number, row in enumerate(rows, start=1) if getattr(row, "refusals", [])]
+    assert refused == [7]
+    # Named as the messages name it, marked, and described by its refusal.
+    assert rows[6].step_label == "Main step 2"
+    assert 'id="step-7" class="table-danger"' in page
+    assert 'aria-invalid="true"' in page and 'aria-describedby="step-7-refusal-1"' in page
+    assert 'href="#step-7"' in page
+    assert Session.objects.count() == 0
