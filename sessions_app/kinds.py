@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from clinic.lib.fhir import LOCAL, LOINC, instant, ref
 from clinic.lib.record_kinds import CsvExport, RecordKind, start_of
 from sessions_app.lib import session_csv
-from sessions_app.models import Addendum, Course, Session
+from sessions_app.lib.plan_check import differences, planned_steps
+from sessions_app.models import Addendum, Course, Session, Technique, Zone
 
 # What reception, who may see that a session took place, does not even read.
 CLINICAL_SESSION_FIELDS = (
@@ -86,6 +87,24 @@ class CourseKind(RecordKind):
         return [(ref("CarePlan", course.pk), resource)]
 
 
+def compare_with_plans(sessions):
+    """Each session's plan_differences: what it did differently from its plan (empty: as
+    planned). The catalogue is read once for the plans kept with the sessions; the courses'
+    own plans only for sessions logged before plans were kept."""
+    catalogue = ({}, {})
+    if any(session.planned_steps for session in sessions):
+        catalogue = (
+            {technique.pk: technique for technique in Technique.objects.all()},
+            {zone.pk: zone for zone in Zone.objects.all()},
+        )
+    older = {s.course.pk: s.course for s in sessions if not s.planned_steps}
+    prefetch_related_objects(list(older.values()), "steps__technique", "steps__zone")
+    for session in sessions:
+        session.plan_differences = differences(
+            list(session.steps.all()), planned_steps(session, catalogue)
+        )
+
+
 def client_sessions_rows(client):
     sessions = Session.objects.with_steps().filter(course__client=client)
     return session_csv.rows(sessions.order_by("performed_at", "pk"))
@@ -138,8 +157,10 @@ class SessionKind(RecordKind):
 
     def read_details(self, sessions, history):
         if history.user.has_perm("sessions_app.view_session"):
+            sessions = list(sessions)
             # The few techniques and zones are read once and shared by every step.
-            prefetch_related_objects(list(sessions), "steps__technique", "steps__zone")
+            prefetch_related_objects(sessions, "steps__technique", "steps__zone")
+            compare_with_plans(sessions)
 
     def fhir_entries(self, session, patient, history):
         """A Procedure with the zones worked as body sites (a voided one entered-in-error),

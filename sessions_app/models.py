@@ -568,6 +568,11 @@ class Session(Versioned):
     form_token = models.UUIDField(
         _("form token"), null=True, blank=True, unique=True, editable=False
     )
+    # The course's plan when the session was logged, which the session is compared with in
+    # the history (lib.plan_check): a later change of plan does not make it look different.
+    # One [stage, technique id, zone id, repetitions, intensity] per step; empty for sessions
+    # logged before it was kept, which are compared with the plan as it is.
+    planned_steps = models.JSONField(_("plan when logged"), default=list, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -159,6 +159,10 @@ def log_session(
         new_steps = build_steps(steps)
         check_session(session, new_steps)
         session.number = (course.sessions.aggregate(last=Max("number"))["last"] or 0) + 1
+        session.planned_steps = [
+            [step.stage, step.technique_id, step.zone_id, step.repetitions, step.intensity]
+            for step in course.steps.order_by("stage", "position")
+        ]
         session._history_user = by
         session.save()
         save_steps(session, new_steps, by)

@@ -83,7 +83,9 @@ def test_the_client_page_needs_the_same_queries_however_long_the_history(
     # (3), the body map's zones and its zone counts, the
     # access-log row, the record's change log (2), the back-office link
     # + renewing the idle session on every request: savepoint, update, release (3)
-    with django_assert_num_queries(28):
+    # + comparing each session with its plan: the catalogue for the plans kept with the
+    # sessions (2), the courses' own plans for sessions logged before (3)
+    with django_assert_num_queries(33):
         response = client.get(person.get_absolute_url())
     assert response.context["pain"]["points"][-1]["session"] == addendum_on
     assert len(response.context["pain"]["points"]) == sessions + 1
