@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('sessions_app', '0006_in_two_languages'),
+        ("sessions_app", "0006_in_two_languages"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsession',
-            name='planned_steps',
-            field=models.JSONField(default=list, editable=False, verbose_name='plan when logged'),
+            model_name="historicalsession",
+            name="planned_steps",
+            field=models.JSONField(default=list, editable=False, verbose_name="plan when logged"),
         ),
         migrations.AddField(
-            model_name='session',
-            name='planned_steps',
-            field=models.JSONField(default=list, editable=False, verbose_name='plan when logged'),
+            model_name="session",
+            name="planned_steps",
+            field=models.JSONField(default=list, editable=False, verbose_name="plan when logged"),
         ),
     ]

@@ -12,9 +12,12 @@ from sessions_app.models import Intensity
 
 # Coordinates are plain numbers, written by Python (never localised: a Russian page writes
 # decimal commas, which SVG cannot read); the templates print them with |unlocalize.
-WIDTH, HEIGHT = 640, 220
-LEFT, RIGHT, TOP, BOTTOM = 36, 12, 12, 28
+# Room around the plot for the axes' numbers and titles, and for the last dot (r=4) whole.
+WIDTH, HEIGHT = 640, 260
+LEFT, RIGHT, TOP, BOTTOM = 56, 20, 14, 62
 PAIN_MAX = 10
+# A long history labels at most this many sessions on the x-axis, first and last included.
+X_LABELS = 6
 
 
 def pain_chart(sessions):
@@ -45,6 +48,10 @@ def pain_chart(sessions):
         "left": LEFT,
         "right": WIDTH - RIGHT,
         "bottom": HEIGHT - BOTTOM,
+        "x_labels": x_labels(points),
+        # Where the axes' titles sit: under the session labels, and turned along the y-axis.
+        "x_title": {"x": LEFT + (WIDTH - LEFT - RIGHT) / 2, "y": HEIGHT - 6},
+        "y_title": {"x": 14, "y": TOP + (HEIGHT - TOP - BOTTOM) / 2},
         "ticks": [{"value": v, "y": y_of(v)} for v in range(0, PAIN_MAX + 1, 2)],
         "points": points,
         "before_line": " ".join(f"{p['x']},{p['y_before']}" for p in points),
@@ -85,6 +92,24 @@ def table_rows(points):
             for p in points
         )
     )
+
+
+def x_labels(points):
+    """The sessions named under the x-axis: each, or a few evenly spread in a long history,
+    with the session's number and date."""
+    if len(points) <= X_LABELS:
+        chosen = points
+    else:
+        last = len(points) - 1
+        chosen = [points[round(last * i / (X_LABELS - 1))] for i in range(X_LABELS)]
+    return [
+        {
+            "x": point["x"],
+            "number": _("No. %(number)s") % {"number": point["session"].number},
+            "day": point["day"],
+        }
+        for point in chosen
+    ]
 
 
 def y_of(pain):

@@ -40,6 +40,20 @@ def test_many_sessions_follow_the_scores_left_to_right():
     assert "went from 8 to 4" in chart["summary"] and "from 6 to 2" in chart["summary"]
 
 
+def test_the_x_axis_names_sessions_by_number_and_date_a_few_in_a_long_history():
+    course = course_for(treatable_client(), planned=30)
+    sessions = [log(course, days_ago=25 - i) for i in range(3)]
+    chart = pain_chart(sessions)
+    assert [label["number"] for label in chart["x_labels"]] == ["No. 1", "No. 2", "No. 3"]
+    assert [label["x"] for label in chart["x_labels"]] == [p["x"] for p in chart["points"]]
+    assert chart["x_labels"][0]["day"] == chart["points"][0]["day"]
+    many = pain_chart(sessions * 10)  # 30 points: six labels, the first and the last included
+    xs = [label["x"] for label in many["x_labels"]]
+    assert len(xs) == 6 and xs[0] == many["left"] and xs[-1] == many["right"]
+    # The last dot (r=4) and the labels stay inside the picture.
+    assert many["right"] + 4 <= many["width"] and many["bottom"] + 30 < many["height"]
+
+
 def test_a_higher_score_is_drawn_higher_up():
     assert y_of(10) < y_of(5) < y_of(0)
 
@@ -68,12 +82,15 @@ def test_the_body_map_of_a_course_counts_its_steps(client, therapist):
     assert body["heart_projection"]["count"] == 0
 
 
-def test_the_page_draws_both_pictures_before_any_session(client, therapist):
+def test_the_page_says_what_the_pictures_will_show_before_any_session(client, therapist):
     person = treatable_client()
     client.force_login(therapist)
     without_course = client.get(person.get_absolute_url())
     assert without_course.context["body"] is None
-    assert "No sessions yet, so no pain scores." in without_course.content.decode()
+    page = without_course.content.decode()
+    # Not empty axes: what will appear, and when.
+    assert "The chart appears with the first session" in page
+    assert 'aria-labelledby="pain-title pain-desc"' not in page
     course_for(person, by=therapist)
     with_course = client.get(person.get_absolute_url())
     body = with_course.context["body"]
