@@ -103,10 +103,14 @@ def test_a_therapist_screens_plans_logs_fixes_signs_and_reviews(page, therapist)
     page.locator("#id_form-6-zone").select_option(label="Kidney area")
     page.locator("#id_form-6-intensity").select_option(label="Deep")
     page.get_by_role("button", name="Log session").click()
-    expect(
-        page.get_by_text("(kneading over the kidney area, deep): the kidney area allows")
-    ).to_be_visible()
-    expect(page.get_by_text("one of the first two, which are gentle")).to_be_visible()
+    # The refused row is marked, its refusal beside it; the summary links to it.
+    row = page.locator("#step-7")
+    expect(row).to_have_class(re.compile("table-danger"))
+    expect(row.get_by_text("the kidney area allows")).to_be_visible()
+    expect(page.locator("#id_form-6-zone")).to_have_attribute("aria-invalid", "true")
+    page.get_by_role("link", name=re.compile("kidney area, deep")).click()
+    assert page.url.endswith("#step-7")
+    expect(page.get_by_text("one of the first two, which are gentle").first).to_be_visible()
     shot(page, "therapist-3-kidney-rule")
 
     page.locator("#id_form-6-zone").select_option(label="Lumbar zone")

@@ -194,16 +194,18 @@ class BaseStepFormSet(forms.BaseFormSet):
             form.step_label = step_label(stage, counts[stage])
 
     def refuse(self, error, form):
-        """Put each refusal of the steps on the row it names (lib.technique.on_row) as well as
-        in the summary on `form`; return the rows refused, for the summary to link to."""
+        """Put each refusal of a step on the row it names (lib.technique.on_row), and the
+        others on `form`; return the refused steps' messages and rows, for the summary at the
+        top to link to."""
         kept = self.kept_forms() if self.is_valid() else []
         refused = []
         for item in error.error_list:
-            form.add_error(None, item)
             row = (item.params or {}).get("row")
             if row is not None and row < len(kept):
                 kept[row].refusals = [*getattr(kept[row], "refusals", []), *item.messages]
                 refused.append((item.messages[0], self.forms.index(kept[row]) + 1))
+            else:
+                form.add_error(None, item)
         for step in kept:
             if getattr(step, "refusals", None):
                 mark_invalid(step, self.forms.index(step) + 1)
