@@ -90,6 +90,10 @@ def test_every_main_page_fits_the_phone_the_tablet_and_the_front_desk(page, clin
         for name, url in pages(records).items():
             page.goto(url)
             shot(page, f"{width}-{name.replace(' ', '-')}")
+            if name == "client list":
+                # The answer to "may I treat today?" is on the screen at every width.
+                answer = page.locator("td.eligibility").first.bounding_box()
+                assert answer and answer["x"] + answer["width"] <= width, (device, answer)
             if (extra := overflow(page)) > 0:
                 too_wide[f"{name} on the {device}"] = (
                     extra,
