@@ -41,7 +41,7 @@ class VisibleText(HTMLParser):
     """The words a person reads: text and the attributes read aloud or shown, outside
     scripts, styles, and parts marked as another language (the switcher's "English")."""
 
-    SKIPPED = {"script", "style", "svg"}
+    SKIPPED = {"script", "style", "svg", "template"}  # a <template> is not shown
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
     READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 
