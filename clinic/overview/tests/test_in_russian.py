@@ -41,7 +41,7 @@ class VisibleText(HTMLParser):
     """The words a person reads: text and the attributes read aloud or shown, outside
     scripts, styles, and parts marked as another language (the switcher's "English")."""
 
-    SKIPPED = {"script", "style", "svg", "template"}  # a <template> is not shown
+    SKIPPED = {"script", "style", "template"}  # a <template> is not shown
     VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
     READ_ATTRIBUTES = {"title", "aria-label", "placeholder", "alt"}
 
@@ -77,7 +77,7 @@ class VisibleText(HTMLParser):
 def visible_text(html, language="ru"):
     parser = VisibleText(language)
     parser.feed(html)
-    # The <title> is read too; <svg> charts carry their words in a table beside them.
+    # The <title> is read too, and the charts' words (axes, titles, descriptions).
     return " ".join(parser.words)
 
 
