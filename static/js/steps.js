@@ -4,7 +4,7 @@
 "use strict";
 document.querySelectorAll("template#new-step").forEach((template) => {
   const form = template.closest("form");
-  const body = form.querySelector("table.table-stack tbody");
+  const body = form.querySelector("table.steps-stack tbody");
   const total = form.querySelector('input[name$="-TOTAL_FORMS"]');
   const most = form.querySelector('input[name$="-MAX_NUM_FORMS"]');
   const add = form.querySelector("[data-add-step]");
