@@ -92,7 +92,8 @@ def accessibility_problems(browser, page):
 
     axe is injected in a context of its own that may bypass the Content-Security-Policy
     (an injected script is inline); the page under test keeps its policy."""
-    context = browser.new_context(bypass_csp=True, base_url=page.url)
+    # At the page's own width: a layout for the phone is checked on the phone.
+    context = browser.new_context(bypass_csp=True, base_url=page.url, viewport=page.viewport_size)
     context.add_cookies(page.context.cookies())
     checker = context.new_page()
     checker.goto(page.url)
