@@ -97,7 +97,7 @@ class ClientAdmin(HistoryAdmin):
         (_("System"), {"fields": ["archived_at", "created_at", "updated_at", "created_by"]}),
     ]
 
-    @admin.display(description=_("name"), ordering="name_key")
+    @admin.display(description=_("full name"), ordering="name_key")
     def name(self, client):
         return client.full_name
 
@@ -256,7 +256,7 @@ class ClinicUserAdmin(UserAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
 
-    @admin.display(description=_("name"), ordering="last_name")
+    @admin.display(description=_("full name"), ordering="last_name")
     def full_name(self, user):
         return user.get_full_name() or "—"
 

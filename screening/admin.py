@@ -19,7 +19,12 @@ class ClientEligibilityAdmin(ClientAdmin):
     """The core's client admin with the eligibility decision of today per client, which this
     app makes (the core knows nothing of screenings)."""
 
-    list_display = [*ClientAdmin.list_display, "eligibility_today"]
+    # Right after the name, so that the answer stays in view on a narrow screen.
+    list_display = [
+        *ClientAdmin.list_display[:2],
+        "eligibility_today",
+        *ClientAdmin.list_display[2:],
+    ]
 
     def get_changelist_instance(self, request):
         # The whole page's eligibility in four queries; the rows carry it to the column.
@@ -34,10 +39,13 @@ class ClientEligibilityAdmin(ClientAdmin):
         verdict = client.eligibility_today
         if verdict.allowed:
             return gettext("Yes")
+        # The first reason, and how many more: the row stays short, the client's page has all.
+        more = len(verdict.reasons) - 1
         return format_html(
-            "<strong>{}</strong>: {}",
+            "<strong>{}</strong>: {}{}",
             gettext("No"),
-            " ".join(reason.message for reason in verdict.reasons),
+            verdict.reasons[0].message,
+            f" (+{more})" if more else "",
         )
 
 
