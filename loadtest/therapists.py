@@ -169,9 +169,9 @@ class Therapist(threading.Thread):
             data = {
                 "csrfmiddlewaretoken": token,
                 "performed_at": performed.strftime("%Y-%m-%dT%H:%M"),
-                "introductory_seconds": 180,
-                "main_minutes": 20,
-                "final_minutes": 5,
+                "introductory_duration": "3:00",
+                "main_duration": "20:00",
+                "final_duration": "5:00",
                 "pain_before": 6,
                 "pain_after": 4,
                 "tolerance": "well",

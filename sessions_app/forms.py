@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.forms import therapists
 from clinic.lib.dates import DayFirstDateInput
 from clinic.lib.versions import VersionedForm
+from sessions_app.lib.durations import StageDurationField
 from sessions_app.lib.technique import step_label
 from sessions_app.models import (
     STAGE_SECONDS,
@@ -253,14 +254,13 @@ class SessionForm(VersionedForm, forms.Form):
             format="%d.%m.%Y %H:%M",
         ),
     )
-    introductory_seconds = forms.IntegerField(
-        label=_("Introductory stage (seconds)"), initial=STAGE_SECONDS[Stage.INTRODUCTORY][2]
+    # As people say them: "3:00", "20", "5" (minutes, or minutes:seconds).
+    introductory_duration = StageDurationField(
+        label=_("Introductory stage"), initial=STAGE_SECONDS[Stage.INTRODUCTORY][2]
     )
-    main_minutes = forms.IntegerField(
-        label=_("Main stage (minutes)"), initial=STAGE_SECONDS[Stage.MAIN][2] // 60
-    )
-    final_minutes = forms.IntegerField(
-        label=_("Final stage (minutes)"), initial=STAGE_SECONDS[Stage.FINAL][2] // 60
+    main_duration = StageDurationField(label=_("Main stage"), initial=STAGE_SECONDS[Stage.MAIN][2])
+    final_duration = StageDurationField(
+        label=_("Final stage"), initial=STAGE_SECONDS[Stage.FINAL][2]
     )
     pain_before = forms.IntegerField(label=_("Pain before (0–10)"), min_value=0, max_value=10)
     pain_after = forms.IntegerField(label=_("Pain after (0–10)"), min_value=0, max_value=10)
@@ -286,9 +286,9 @@ class SessionForm(VersionedForm, forms.Form):
         self.helper.layout = Layout(
             Row(
                 Column("performed_at"),
-                Column("introductory_seconds"),
-                Column("main_minutes"),
-                Column("final_minutes"),
+                Column("introductory_duration"),
+                Column("main_duration"),
+                Column("final_duration"),
             ),
             Row(Column("pain_before"), Column("pain_after"), Column("tolerance")),
             "notes",
@@ -300,9 +300,9 @@ class SessionForm(VersionedForm, forms.Form):
     def initial_for(cls, session):
         return {
             "performed_at": timezone.localtime(session.performed_at),
-            "introductory_seconds": session.introductory_seconds,
-            "main_minutes": session.main_seconds // 60,
-            "final_minutes": session.final_seconds // 60,
+            "introductory_duration": session.introductory_seconds,
+            "main_duration": session.main_seconds,
+            "final_duration": session.final_seconds,
             "pain_before": session.pain_before,
             "pain_after": session.pain_after,
             "tolerance": session.tolerance,
@@ -315,9 +315,9 @@ class SessionForm(VersionedForm, forms.Form):
         data = self.cleaned_data
         return {
             "performed_at": data["performed_at"],
-            "introductory_seconds": data["introductory_seconds"],
-            "main_seconds": data["main_minutes"] * 60,
-            "final_seconds": data["final_minutes"] * 60,
+            "introductory_seconds": data["introductory_duration"],
+            "main_seconds": data["main_duration"],
+            "final_seconds": data["final_duration"],
             "pain_before": data["pain_before"],
             "pain_after": data["pain_after"],
             "tolerance": data["tolerance"],

@@ -52,9 +52,9 @@ def session_data(course, rows=None, **changes):
     performed = timezone.localtime() - datetime.timedelta(hours=1)
     data = {
         "performed_at": performed.strftime("%Y-%m-%dT%H:%M"),
-        "introductory_seconds": "180",
-        "main_minutes": "20",
-        "final_minutes": "5",
+        "introductory_duration": "3:00",
+        "main_duration": "20",
+        "final_duration": "5:00",
         "pain_before": "6",
         "pain_after": "3",
         "tolerance": "well",

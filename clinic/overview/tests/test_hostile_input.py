@@ -194,9 +194,9 @@ STEP = ("stage", "technique", "zone", "repetitions", "intensity", "planned_secon
 @given(
     session=fields(
         "performed_at",
-        "introductory_seconds",
-        "main_minutes",
-        "final_minutes",
+        "introductory_duration",
+        "main_duration",
+        "final_duration",
         "pain_before",
         "pain_after",
         "tolerance",
