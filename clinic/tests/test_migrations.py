@@ -10,7 +10,10 @@ BEFORE = [("clinic", "0004_private_scans")]
 AFTER = [("clinic", "0005_names_phones_and_languages")]
 
 
-@pytest.mark.django_db(transaction=True)
+# Serialized like the other tests that commit (test_numbering, the browser tests): the flush
+# after it then leaves the restoring of the database's rows to them, instead of re-creating
+# the roles under them.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_names_and_phones_take_their_new_stored_form_and_no_record_is_lost():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
