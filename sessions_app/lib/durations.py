@@ -27,7 +27,6 @@ class StageDurationField(forms.Field):
         kwargs.setdefault(
             "widget", forms.TextInput(attrs={"placeholder": _("min:s"), "autocomplete": "off"})
         )
-        kwargs.setdefault("help_text", _("Minutes, or minutes:seconds, e.g. 20 or 3:30."))
         super().__init__(**kwargs)
 
     def prepare_value(self, value):
