@@ -1,16 +1,11 @@
 # One format for each purpose, in Russian: "26 ноября 2026" in prose and headings, "26.11.2026"
 # in tables, a 24-hour clock. Dates are typed day first; "12031979" is 12 March 1979.
+# What both languages share: the day-first input formats, tables' dates, the clock.
+from clinic.formats import *  # noqa: F403
+
 DATE_FORMAT = "j E Y"
-SHORT_DATE_FORMAT = "d.m.Y"
 DATETIME_FORMAT = "j E Y, H:i"
-SHORT_DATETIME_FORMAT = "d.m.Y H:i"
-TIME_FORMAT = "H:i"
 MONTH_DAY_FORMAT = "D, j E"
 YEAR_MONTH_FORMAT = "F Y"
-FIRST_DAY_OF_WEEK = 1
-# Eight digits with no separator ("12031979") are read too: clinic.lib.dates.with_separators.
-DATE_INPUT_FORMATS = ["%d.%m.%Y", "%d/%m/%Y", "%d-%m-%Y", "%Y-%m-%d"]
-DATETIME_INPUT_FORMATS = ["%d.%m.%Y %H:%M", "%d.%m.%Y %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M"]
 DECIMAL_SEPARATOR = ","
 THOUSAND_SEPARATOR = "\xa0"
-NUMBER_GROUPING = 3
