@@ -264,6 +264,8 @@ def session_sign(request, pk, session_id):
     """Signing locks the record: the page says what it locks and asks first."""
     client, session = session_of(request, pk, session_id, "sessions_app.sign_session", changes=True)
     if request.method != "POST":
+        if not session.is_draft:
+            return redirect(session)  # nothing left to sign: the session says why
         return render(
             request, "sessions_app/session_sign.html", {"client": client, "session": session}
         )

@@ -349,6 +349,8 @@ def test_signing_says_what_it_locks_and_asks_first(client, draft, therapist):
     assert client.post(url).status_code == 302
     draft.refresh_from_db()
     assert draft.is_signed
+    # Signed: nothing left to confirm, the page goes back to the session.
+    assert client.get(url)["Location"] == draft.get_absolute_url()
 
 
 def test_the_clients_open_course_offers_to_log_a_session(client, course, therapist, reception):
