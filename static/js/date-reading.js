@@ -36,6 +36,7 @@ document.querySelectorAll("input[data-date-reading]").forEach((input) => {
     clearTimeout(timer);
     timer = setTimeout(read, 250);
   });
-  input.addEventListener("change", read);
-  read();
+  // Sending the form makes any reading still to come pointless: none races the save.
+  if (input.form) input.form.addEventListener("submit", () => clearTimeout(timer));
+  if (input.value.trim()) read();
 });
