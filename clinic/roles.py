@@ -39,6 +39,11 @@ def grants(app_label, actions, *models):
 
 
 CATALOGUES = ("technique", "zone", "plantemplate", "templatestep")
+# Take a client's consent or refusal, read what was signed, record a withdrawal.
+CONSENT = [
+    *grants("consent", "view add", "consent", "withdrawal"),
+    *grants("consent", "view", "consenttext"),
+]
 # Plan and follow courses; log, sign, amend and void sessions.
 TREATMENT = [
     *grants("sessions_app", "view add change", "course", "session"),
@@ -55,6 +60,7 @@ PERMISSIONS = {
         *grants("clinic", "view add change", "referralnote"),
         *grants("screening", "view", "contraindication"),
         *grants("sessions_app", "view", "course"),
+        *CONSENT,
     ],
     # Screens clients, plans courses, logs and signs sessions, reviews the whole history.
     THERAPIST: [
@@ -64,6 +70,7 @@ PERMISSIONS = {
         *grants("screening", "view", "contraindication"),
         *TREATMENT,
         *grants("sessions_app", "view", *CATALOGUES),
+        *CONSENT,
     ],
     # Everything above, plus the back office: corrections with the change history of every
     # record, the catalogues, staff accounts and roles, the access log and sign-in lockouts.
@@ -89,6 +96,12 @@ PERMISSIONS = {
             "view",
             *(f"historical{name}" for name in ("course", "coursestep", "session", "sessionstep")),
             *(f"historical{name}" for name in ("addendum", *CATALOGUES)),
+        ),
+        # Consent texts are written here; signed consents are only read.
+        *CONSENT,
+        *grants("consent", "add change", "consenttext"),
+        *grants(
+            "consent", "view", "historicalconsenttext", "historicalconsent", "historicalwithdrawal"
         ),
         *grants("axes", "view delete", "accessattempt"),
         *grants("axes", "view", "accessfailurelog", "accesslog"),

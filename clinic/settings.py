@@ -81,10 +81,11 @@ INSTALLED_APPS = [
     "clinic.apps.SignInAttemptsConfig",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    # In the order of the layers (lint-imports): the core records, screening, courses and
-    # sessions, then the read side on top. The record kinds of the client's history are
-    # listed in this order too.
+    # In the order of the layers (lint-imports): the core records, informed consent,
+    # screening (with the eligibility decision), courses and sessions, then the read side on
+    # top. The record kinds of the client's history are listed in this order too.
     "clinic.apps.ClinicConfig",
+    "consent",
     "screening",
     "sessions_app",
     "clinic.overview",
@@ -241,6 +242,8 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Bootstrap is pinned in package.json and installed from the npm registry (no CDN).
     ("bootstrap", BASE_DIR / "node_modules" / "bootstrap" / "dist"),
+    # The pad consents are signed on with a finger or a stylus (consent-sign.js).
+    ("signature_pad", BASE_DIR / "node_modules" / "signature_pad" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -324,3 +327,8 @@ CLINIC_DIASTOLIC_LIMIT = env_int("CLINIC_DIASTOLIC_LIMIT", 90)
 # Warn this many days before a clearance ends, and before a screening falls due.
 CLINIC_CLEARANCE_WARNING_DAYS = env_int("CLINIC_CLEARANCE_WARNING_DAYS", 14)
 CLINIC_SCREENING_DUE_DAYS = env_int("CLINIC_SCREENING_DUE_DAYS", 3)
+# Whether a consent signed on an older version of the text in force asks for re-consent (a
+# warning on the client's page and the start page; the older consent still holds).
+CLINIC_RECONSENT_ON_NEW_TEXT = env_bool("CLINIC_RECONSENT_ON_NEW_TEXT", False)
+# The clinic's name as consent texts print it ({clinic}); empty: "the clinic".
+CLINIC_NAME = os.environ.get("CLINIC_NAME", "")

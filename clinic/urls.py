@@ -52,6 +52,7 @@ handler500 = "clinic.views.server_error"
 
 urlpatterns = [
     path("", include((clinic_patterns, "clinic"))),
+    path("", include("consent.urls")),
     path("", include("screening.urls")),
     path("", include("sessions_app.urls")),
     path("", include("clinic.overview.urls")),

@@ -18,6 +18,8 @@ from simple_history.utils import bulk_create_with_history
 
 from clinic.lib.corrections import give_reason
 from clinic.models import ArchivedClientError, Client, ReferralNote
+from consent.models import Consent, Kind
+from consent.services import latest_versions_in_force
 from screening.models import Answer, Contraindication, Screening
 
 
@@ -38,6 +40,19 @@ class Code(StrEnum):
     CLEARANCE_EXPIRED = "clearance_expired"
     RESTRICTIONS = "restrictions"
     CLEARANCE_ENDING = "clearance_ending"
+    NO_CONSENT = "no_consent"
+    CONSENT_REFUSED = "consent_refused"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    CONSENT_RENEWAL = "consent_renewal"
+
+
+# The reasons and the warning a new signed consent answers.
+CONSENT_CODES = {
+    Code.NO_CONSENT,
+    Code.CONSENT_REFUSED,
+    Code.CONSENT_WITHDRAWN,
+    Code.CONSENT_RENEWAL,
+}
 
 
 @dataclass(frozen=True)
@@ -77,10 +92,16 @@ class Eligibility:
     warnings: list = field(default_factory=list)
     referral: ReferralNote | None = None
     screening: Screening | None = None
+    consent: Consent | None = None
 
     @property
     def allowed(self):
         return not self.reasons
+
+    @property
+    def needs_consent(self):
+        """Whether someone should take the client's consent (again)."""
+        return any(reason.code in CONSENT_CODES for reason in [*self.reasons, *self.warnings])
 
     @property
     def cleared_until(self):
@@ -96,15 +117,20 @@ def eligibility(client, on=None, *, evidence=None):
     The rules (domain.md): the client's record is active; the latest screening on or before
     the day still holds and found no contraindication, an unknown answer included; the
     latest referral decision on or before the day clears manual therapy and has not expired
-    (its last valid day is allowed, the day after is not). Every failed rule is a reason;
-    restrictions and what is about to run out are warnings.
+    (its last valid day is allowed, the day after is not); the latest consent or refusal of
+    treatment signed on or before the day is a consent not withdrawn by that day. Every failed
+    rule is a reason; restrictions, what is about to run out and a consent signed on an older
+    version of the text (when the clinic asks for re-consent) are warnings.
 
-    `evidence` is the (latest screening, latest referral note) pair when the caller has
-    already loaded it, as `eligibility_for` does for a whole page of clients.
+    `evidence` is the (latest screening, latest referral note, latest consent or refusal,
+    latest text versions in force) when the caller has already loaded it, as
+    `eligibility_for` does for a whole page of clients.
     """
     on = on or timezone.localdate()
-    screening, referral = evidence if evidence is not None else latest_evidence(client, on)
-    result = Eligibility(on=on, referral=referral, screening=screening)
+    screening, referral, consent, versions = (
+        evidence if evidence is not None else latest_evidence(client, on)
+    )
+    result = Eligibility(on=on, referral=referral, screening=screening, consent=consent)
     if client.is_archived:
         result.reasons.append(
             Reason(
@@ -115,11 +141,12 @@ def eligibility(client, on=None, *, evidence=None):
         )
     judge_screening(result, screening, on)
     judge_referral(result, referral, on)
+    judge_consent(result, consent, versions, on)
     return result
 
 
 def eligibility_for(clients, on=None):
-    """`eligibility` for many clients at once, in four queries whatever their number."""
+    """`eligibility` for many clients at once, in six queries whatever their number."""
     on = on or timezone.localdate()
     clients = list(clients)
     latest = (
@@ -137,19 +164,35 @@ def eligibility_for(clients, on=None):
                 .latest_first()
                 .values("pk")[:1]
             ),
+            consent_id=Subquery(
+                Consent.objects.filter(client=OuterRef("pk"))
+                .about_treatment()
+                .on_or_before(on)
+                .latest_first()
+                .values("pk")[:1]
+            ),
         )
-        .values_list("pk", "screening_id", "referral_id")
+        .values_list("pk", "screening_id", "referral_id", "consent_id")
     )
-    latest = {pk: (screening_id, referral_id) for pk, screening_id, referral_id in latest}
+    latest = {pk: ids for pk, *ids in latest}
     screenings = Screening.objects.with_answers().in_bulk(
-        [s for s, _ in latest.values() if s is not None]
+        [s for s, _, _ in latest.values() if s is not None]
     )
-    referrals = ReferralNote.objects.in_bulk([r for _, r in latest.values() if r is not None])
+    referrals = ReferralNote.objects.in_bulk([r for _, r, _ in latest.values() if r is not None])
+    consents = consents_with_withdrawal().in_bulk(
+        [c for _, _, c in latest.values() if c is not None]
+    )
+    versions = latest_versions_in_force(on) if settings.CLINIC_RECONSENT_ON_NEW_TEXT else {}
     return {
         client.pk: eligibility(
             client,
             on,
-            evidence=(screenings.get(latest[client.pk][0]), referrals.get(latest[client.pk][1])),
+            evidence=(
+                screenings.get(latest[client.pk][0]),
+                referrals.get(latest[client.pk][1]),
+                consents.get(latest[client.pk][2]),
+                versions,
+            ),
         )
         for client in clients
     }
@@ -160,7 +203,20 @@ def latest_evidence(client, on):
         Screening.objects.filter(client=client).on_or_before(on).latest_first().with_answers()
     ).first()
     referral = client.referral_notes.on_or_before(on).latest_first().first()
-    return screening, referral
+    consent = (
+        consents_with_withdrawal()
+        .filter(client=client)
+        .about_treatment()
+        .on_or_before(on)
+        .latest_first()
+        .first()
+    )
+    versions = latest_versions_in_force(on) if settings.CLINIC_RECONSENT_ON_NEW_TEXT else {}
+    return screening, referral, consent, versions
+
+
+def consents_with_withdrawal():
+    return Consent.objects.select_related("text", "withdrawal")
 
 
 def judge_screening(result, screening, on):
@@ -297,6 +353,68 @@ def judge_referral(result, referral, on):
                 Code.CLEARANCE_ENDING,
                 _("Clearance by %(specialist)s ends on %(date)s (%(when)s)."),
                 {**by, "date": referral.valid_until, "when": in_days(days_left)},
+            )
+        )
+
+
+def judge_consent(result, consent, versions, on):
+    """The latest consent or refusal of treatment signed on or before the day decides."""
+    if consent is None:
+        result.reasons.append(
+            Reason(
+                Code.NO_CONSENT,
+                _(
+                    "No informed consent to treatment signed on or before %(date)s: "
+                    "take the client's consent first."
+                ),
+                {"date": on},
+            )
+        )
+        return
+    if consent.kind == Kind.REFUSAL:
+        result.reasons.append(
+            Reason(
+                Code.CONSENT_REFUSED,
+                _(
+                    "Treatment was refused on %(date)s (signed by %(signer)s); it needs a new "
+                    "signed consent."
+                ),
+                {"date": consent.signed_on, "signer": consent.signer_name},
+            )
+        )
+        return
+    withdrawal = consent.withdrawn
+    if withdrawal is not None and withdrawal.withdrawn_on <= on:
+        result.reasons.append(
+            Reason(
+                Code.CONSENT_WITHDRAWN,
+                _(
+                    "The consent of %(signed_on)s was withdrawn on %(date)s by %(by)s "
+                    "(%(reason)s); treatment needs a new signed consent."
+                ),
+                {
+                    "signed_on": consent.signed_on,
+                    "date": withdrawal.withdrawn_on,
+                    "by": withdrawal.withdrawn_by,
+                    "reason": withdrawal.reason,
+                },
+            )
+        )
+        return
+    current = versions.get((consent.text.kind, consent.text.language))
+    if current is not None and current > consent.text.version:
+        result.warnings.append(
+            Reason(
+                Code.CONSENT_RENEWAL,
+                _(
+                    "The consent of %(signed_on)s was given on version %(signed)s of the text; "
+                    "version %(current)s is in force: take the consent again."
+                ),
+                {
+                    "signed_on": consent.signed_on,
+                    "signed": consent.text.version,
+                    "current": current,
+                },
             )
         )
 

@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic import roles
 from clinic.lib.catalogues import CatalogueHistory
+from clinic.lib.massage import MassageType
 from clinic.models import Client, ReferralNote, Versioned
 
 REPETITIONS = (2, 3)  # each technique is repeated 2–3 times (domain.md)
@@ -43,12 +44,6 @@ class Intensity(models.IntegerChoices):
     LIGHT = 1, pgettext_lazy("intensity", "Light")
     MODERATE = 2, pgettext_lazy("intensity", "Moderate")
     DEEP = 3, pgettext_lazy("intensity", "Deep")
-
-
-class MassageType(models.TextChoices):
-    CLASSIC = "classic", pgettext_lazy("massage type", "Classic")
-    VACUUM = "vacuum", pgettext_lazy("massage type", "Vacuum (cupping)")  # glass or ceramic cups
-    SPOT = "spot", pgettext_lazy("massage type", "Spot (acupressure)")
 
 
 class CatalogueQuerySet(models.QuerySet):

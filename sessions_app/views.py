@@ -1,14 +1,17 @@
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
 from clinic.lib.versions import EditConflict, VersionedForm, conflict_page, save_unless_conflict
+from screening.services import eligibility
 from sessions_app import services
 from sessions_app.forms import (
     AddendumForm,
@@ -60,8 +63,24 @@ def course_create(request, pk):
                 gettext("%(course)s planned from %(template)s.")
                 % {"course": course, "template": course.template},
             )
+            if eligibility(client, course.start_date).needs_consent and request.user.has_perm(
+                "consent.add_consent"
+            ):
+                # No first session without it: take the consent now, to this course's massage.
+                messages.warning(
+                    request, gettext("Take the client's consent before the first session.")
+                )
+                return redirect(consent_for(course))
             return redirect(course)
     return render(request, "sessions_app/course_form.html", {"client": client, "form": form})
+
+
+def consent_for(course):
+    """The consent page, filled in with the course's massage type and therapist."""
+    details = {"massage_type": course.massage_type}
+    if course.therapist_id:
+        details["therapist"] = course.therapist_id
+    return reverse("consent:take", args=[course.client_id]) + "?" + urlencode(details)
 
 
 @audited("course_form")

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from clinic.models import ReferralNote
+from consent.demo import bulk_consents
 from screening.models import Answer, Contraindication, Screening
 from sessions_app.models import Course, PlanTemplate, Session, SessionStep
 from sessions_app.services import (
@@ -106,8 +107,8 @@ def generate_history(clients, count, *, therapist, progress):
 
     The first client gets a long history (300 sessions over several courses), the others
     ten sessions each until `count` is reached; each such client gets a clearing referral
-    note and a clear screening too. These rows are inserted in bulk, past the services and
-    their rules, and carry no change history: they measure size, nothing else.
+    note, a consent and a clear screening too. These rows are inserted in bulk, past the
+    services and their rules, and carry no change history: they measure size, nothing else.
     """
     plan = []  # (client, sessions in one course)
     remaining = count
@@ -142,6 +143,13 @@ def generate_history(clients, count, *, therapist, progress):
         for client in {client.pk: client for client, _ in plan}.values()
     )
     referral_of = {note.client_id: note for note in referrals}
+    # A consent each, signed the day of the referral.
+    bulk_consents(
+        [note.client for note in referrals],
+        by=therapist,
+        signed_on=today - datetime.timedelta(days=400),
+        language=settings.LANGUAGE_CODE,
+    )
     # A clear screening each, so that the pages read the same kinds of records at any size.
     screenings = Screening.objects.bulk_create(
         Screening(client=note.client, screened_by=therapist, screened_on=today)

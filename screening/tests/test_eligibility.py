@@ -8,6 +8,7 @@ from django.utils.dateformat import format as format_date
 
 from clinic.models import ReferralNote
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory
+from consent.tests.factories import consent
 from screening.services import eligibility, eligibility_for
 from screening.tests.factories import screen
 
@@ -40,9 +41,17 @@ def screened(client, *, on=-2, **kwargs):
     return screen(client, days_ago=(timezone.localdate() - days(on)).days, **kwargs)
 
 
+def consenting(**names):
+    """A client who consented to treatment a month before the day asked about: these tests
+    are about the other rules (consent's own are in test_consent_gate)."""
+    client = ClientFactory(**names)
+    consent(client, days_ago=(timezone.localdate() - days(-30)).days)
+    return client
+
+
 @pytest.fixture
 def person():
-    return ClientFactory(first_name="Anna", last_name="Petrova")
+    return consenting(first_name="Anna", last_name="Petrova")
 
 
 def codes(result):

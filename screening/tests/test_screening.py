@@ -255,9 +255,11 @@ def test_checklist_descriptions_are_shown_escaped(client, therapist, screening_u
 
 def test_the_screening_validity_setting_is_what_eligibility_obeys(client_record, settings):
     from clinic.tests.factories import ReferralNoteFactory
+    from consent.tests.factories import consent
     from screening.services import eligibility
 
     ReferralNoteFactory(client=client_record)
+    consent(client_record)
     screen(client_record, days_ago=8)
     assert eligibility(client_record).allowed
     settings.CLINIC_SCREENING_VALID_DAYS = 7

@@ -3,14 +3,15 @@ import datetime
 from django.utils import timezone
 
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory, UserFactory
+from consent.tests.factories import consent
 from screening.tests.factories import screen
 from sessions_app.models import STEP_FIELDS, PlanTemplate, Session, SessionStep
 from sessions_app.services import log_session, plan_course
 
 
 def treatable_client(days=40, **client_fields):
-    """A client cleared 60 days ago and screened clear often enough to be treated on each of
-    the last `days` days and today."""
+    """A client cleared 60 days ago, consenting to treatment since, and screened clear often
+    enough to be treated on each of the last `days` days and today."""
     client = ClientFactory(**client_fields)
     today = timezone.localdate()
     ReferralNoteFactory(
@@ -18,6 +19,7 @@ def treatable_client(days=40, **client_fields):
         consult_date=today - datetime.timedelta(days=60),
         valid_until=today + datetime.timedelta(days=30),
     )
+    consent(client, days_ago=60)
     for days_ago in range(days, -1, -13):
         screen(client, days_ago=days_ago)
     return client

@@ -71,6 +71,11 @@ class ClientHistory:
             if kind.csv and self.user.has_perm(kind.csv.permission)
         ]
 
+    @property
+    def consents(self):
+        """The client's consents and refusals, newest first, for the page's own panel."""
+        return self.records("consent")
+
     # What the read side draws from courses and sessions.
 
     @property

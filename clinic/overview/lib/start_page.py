@@ -24,6 +24,10 @@ ATTENTION = {
     Code.SCREENING_DUE,
     Code.SCREENING_EXPIRED,
     Code.NO_SCREENING,
+    Code.NO_CONSENT,
+    Code.CONSENT_REFUSED,
+    Code.CONSENT_WITHDRAWN,
+    Code.CONSENT_RENEWAL,
 }
 WEEKS_SHOWN = 8
 # The start page stays quick in a large clinic: it shows the most recent of long lists.
@@ -86,8 +90,8 @@ def work_plan(today, therapist=None):
 
 
 def needing_attention(courses, today):
-    """Clients of these courses (those on the page) whose clearance or screening needs
-    action, with the reasons."""
+    """Clients of these courses (those on the page) whose clearance, screening or consent
+    needs action before their next session, with the reasons."""
     clients = list({course.client_id: course.client for course in courses}.values())
     verdicts = eligibility_for(clients, today)
     attention = []

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from clinic.models import AccessLog, Client
 from clinic.tests.factories import ReferralNoteFactory
 from clinic.tests.test_conflicts import form_of
+from consent.tests.factories import consent
 from screening.tests.factories import screen
 from sessions_app.tests.factories import course_for, log
 
@@ -19,6 +20,7 @@ ANON, NO_ROLE, RECEPTION, THERAPIST, ADMIN = "anon", "no_role", "reception", "th
 LOGIN = "login"  # an anonymous request sent to the login page
 # URLs that name a client and one of its records, or one of its CSV exports
 REFERRAL, SCREENING, COURSE, SESSION = "referral", "screening", "course", "session"
+CONSENT, CONSENT_FILE = "consent", "consent file"
 SESSIONS_CSV = "sessions.csv"
 
 # url name, what its URL names (nothing, a client, a client's record), method,
@@ -102,8 +104,50 @@ MATRIX = [
         "get",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
     ),
+    (
+        "consent:take",
+        True,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "consent:detail",
+        CONSENT,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "consent:print",
+        CONSENT,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "consent:file",
+        CONSENT_FILE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "consent:withdraw",
+        CONSENT,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
     # The forms again, posted empty: a refused role gets 403 before anything is read, an
     # allowed one the form back with its errors.
+    (
+        "consent:take",
+        True,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "consent:withdraw",
+        CONSENT,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
     (
         "clinic:client_create",
         False,
@@ -379,6 +423,7 @@ def url_args(client_record):
     letter = SimpleUploadedFile("letter.pdf", b"%PDF-1.4 a specialist's letter")
     note = ReferralNoteFactory(client=client_record, scan=letter)
     course = course_for(client_record)
+    consented = consent(client_record)
     return {
         False: [],
         True: [client_record.pk],
@@ -387,6 +432,8 @@ def url_args(client_record):
         COURSE: [client_record.pk, course.pk],
         SESSION: [client_record.pk, log(course, days_ago=0).pk],
         SESSIONS_CSV: [client_record.pk, "sessions"],
+        CONSENT: [client_record.pk, consented.pk],
+        CONSENT_FILE: [client_record.pk, consented.pk, "signature"],
     }
 
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from clinic.models import ReferralNote
 from clinic.tests.factories import ReferralNoteFactory
+from consent.tests.factories import consent
 from screening.tests.factories import screen
 from sessions_app.services import add_addendum, sign_session
 from sessions_app.tests.factories import bulk_sessions, course_for, log, treatable_client
@@ -20,6 +21,7 @@ def page_of(client, user, record):
 def test_the_banner_says_the_client_may_be_treated_and_until_when(client, therapist, client_record):
     ReferralNoteFactory(client=client_record)
     screen(client_record, days_ago=1)
+    consent(client_record, days_ago=3)
     page = page_of(client, therapist, client_record)
     assert "May be treated today" in page
     assert "Cleared until" in page
@@ -77,15 +79,16 @@ def test_the_client_page_needs_the_same_queries_however_long_the_history(
     sign_session(session=addendum_on, by=addendum_on.therapist)
     add_addendum(session=addendum_on, by=addendum_on.therapist, text="Felt better in the evening.")
     client.force_login(therapist)
-    # session, user, client, permissions (2), conditions, eligibility (3), the history
-    # (referral notes, screenings and answers, courses, sessions and their therapists, addenda),
+    # session, user, client, permissions (2), conditions, eligibility (4), the history
+    # (referral notes, consents, screenings and answers, courses, sessions and their
+    # therapists, addenda),
     # the steps of the sessions on this page of the timeline with their techniques and zones
     # (3), the body map's zones and its zone counts, the
     # access-log row, the record's change log (2), the back-office link
     # + renewing the idle session on every request: savepoint, update, release (3)
     # + comparing each session with its plan: the catalogue for the plans kept with the
     # sessions (2), the courses' own plans for sessions logged before (3)
-    with django_assert_num_queries(33):
+    with django_assert_num_queries(35):
         response = client.get(person.get_absolute_url())
     assert response.context["pain"]["points"][-1]["session"] == addendum_on
     assert len(response.context["pain"]["points"]) == sessions + 1

@@ -1,5 +1,6 @@
 """Print, CSV and FHIR exports, and the access log that records every look."""
 
+import base64
 import csv
 import datetime
 import io
@@ -49,6 +50,52 @@ def test_every_demo_client_exports_a_valid_fhir_r4_bundle(client, demo, therapis
         assert kinds.count("ServiceRequest") == person.referral_notes.count()
         assert kinds.count("QuestionnaireResponse") == person.screenings.count()
         assert kinds.count("Procedure") == Session.objects.filter(course__client=person).count()
+        assert kinds.count("Consent") == person.consents.count()
+
+
+def test_consents_are_fhir_consents_active_inactive_or_rejected(client, therapist):
+    from consent.models import Kind
+    from consent.services import withdraw
+    from consent.tests.factories import consent
+
+    person = treatable_client()  # consented 60 days ago
+    withdraw(
+        consent=person.consents.get(),
+        withdrawn_on=timezone.localdate() - datetime.timedelta(days=30),
+        withdrawn_by="Anna Petrova",
+        reason="Moved away.",
+        by=therapist,
+    )
+    consent(person, kind=Kind.REFUSAL, days_ago=20)
+    consent(person, kind=Kind.PERSONAL_DATA, days_ago=20)
+    latest = consent(
+        person,
+        days_ago=10,
+        signed_by="representative",
+        representative_name="Oleg Petrov",
+        representative_relationship="son",
+    )
+    response = fetch(client, therapist, reverse("overview:client_fhir", args=[person.pk]))
+    Bundle.parse_raw(response.content)  # valid R4, the consents included
+    consents = resources(response, "Consent")
+    by_status = sorted((c["status"], c["scope"]["coding"][0]["code"]) for c in consents)
+    assert by_status == [
+        ("active", "patient-privacy"),
+        ("active", "treatment"),
+        ("inactive", "treatment"),
+        ("rejected", "treatment"),
+    ]
+    # The one a representative signed names them; the client's own name the Patient.
+    (newest,) = [c for c in consents if "display" in c["performer"][0]]
+    assert newest["performer"] == [{"display": "Oleg Petrov (son)"}]
+    attachment = newest["sourceAttachment"]
+    assert base64.b64decode(attachment["data"]).decode() == latest.shown_text
+    assert attachment["title"] == "Informed consent to medical massage (v1)"
+    withdrawn = next(c for c in consents if c["status"] == "inactive")
+    assert withdrawn["provision"]["period"]["end"] == str(
+        timezone.localdate() - datetime.timedelta(days=30)
+    )
+    assert withdrawn["patient"]["reference"] == withdrawn["performer"][0]["reference"]
 
 
 def resources(response, kind):
@@ -317,6 +364,11 @@ def test_the_access_log_names_every_audited_view():
         "referral": "Referral note",
         "scan": "Scan of a referral letter",
         "screening": "Screening",
+        "consent": "Consent",
+        "consent_print": "Printed consent",
+        "consent_file": "Signature or scan of a consent",
+        "consent_form": "Consent form",
+        "consent_withdraw": "Withdrawal of consent",
         "course": "Course",
         "session": "Session",
         "client_form": "Client's edit form",

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clinic.tests.factories import ReferralNoteFactory
+from consent.tests.factories import consent, sample_texts
 from screening.models import Contraindication
 from screening.tests.factories import screen
 from sessions_app.models import PlanTemplate
@@ -53,7 +54,7 @@ IGNORED = {
 }
 
 
-RECORDS = {"clinic", "screening", "sessions_app", "auth"}
+RECORDS = {"clinic", "consent", "screening", "sessions_app", "auth"}
 
 
 def rows():
@@ -90,6 +91,7 @@ def as_a_browser(client):
 def records(client_record, therapist):
     note = ReferralNoteFactory(client=client_record)
     screen(client_record, days_ago=1)
+    consented = consent(client_record, days_ago=30)
     course = course_for(client_record, by=therapist)
     signed = sign_session(session=log(course, days_ago=1), by=therapist)
     draft = log(course, days_ago=0)
@@ -99,6 +101,7 @@ def records(client_record, therapist):
         "course": course,
         "session": signed,
         "draft": draft,
+        "consent": consented,
     }
 
 
@@ -234,6 +237,46 @@ def test_the_void_and_addendum_forms(client, therapist, records, data):
     args = [session.course.client_id, session.pk]
     post_and_check(client, reverse("sessions_app:addendum_create", args=args), data)
     post_and_check(client, reverse("sessions_app:session_void", args=args), {"reason": SCRIPT})
+
+
+CONSENT_DETAILS = (
+    "kind",
+    "language",
+    "signed_by",
+    "representative_name",
+    "representative_relationship",
+    "massage_type",
+    "therapist",
+    "method",
+)
+
+
+@EXAMPLES
+@given(
+    details=fields(*CONSENT_DETAILS),
+    signing=fields("text", "shown_sha256", "signature", "countersignature", "signed_on", "scan"),
+)
+def test_the_consent_forms(client, reception, records, details, signing):
+    sample_texts()
+    client.force_login(reception)
+    client_id = records["client"].pk
+    take = reverse("consent:take", args=[client_id])
+    before = rows()
+    check(client.get(take, details), before)
+    # The details as a real page sends them, with the signing forged.
+    for method in ("screen", "paper"):
+        details = "kind=treatment&language=en&signed_by=client&massage_type=spot"
+        url = f"{take}?{details}&method={method}"
+        post_and_check(client, url, signing)
+
+
+@EXAMPLES
+@given(data=fields("withdrawn_on", "withdrawn_by", "reason"))
+def test_the_withdrawal_form(client, therapist, records, data):
+    client.force_login(therapist)
+    consent_ = records["consent"]
+    url = reverse("consent:withdraw", args=[consent_.client_id, consent_.pk])
+    post_and_check(client, url, data)
 
 
 @EXAMPLES

@@ -30,6 +30,7 @@ def test_the_timeline_holds_every_kind_of_record_newest_first(client, petrova, t
     assert moments == sorted(moments, reverse=True)
     assert {entry.kind for entry in entries} == {
         "referral",
+        "consent",
         "screening",
         "course",
         "session",
@@ -49,7 +50,9 @@ def test_a_session_entry_shows_its_steps_pain_and_tolerance(client, petrova, the
     assert "The client rang the next day" in page  # the addendum
 
 
-@pytest.mark.parametrize("kind", ["referral", "screening", "course", "session", "addendum"])
+@pytest.mark.parametrize(
+    "kind", ["referral", "consent", "screening", "course", "session", "addendum"]
+)
 def test_the_timeline_filters_by_kind(client, petrova, therapist, kind):
     entries = timeline_of(client, therapist, petrova, kind=kind).context["timeline"].object_list
     assert entries and {entry.kind for entry in entries} == {kind}
@@ -89,7 +92,8 @@ def test_records_of_the_same_moment_are_listed_newest_row_first(client, therapis
 def test_reception_sees_dates_and_decisions_but_no_clinical_detail(client, petrova, reception):
     response = timeline_of(client, reception, petrova)
     kinds = {entry.kind for entry in response.context["timeline"].object_list}
-    assert kinds == {"referral", "course", "session"}
+    # Reception takes consents, so it reads them too.
+    assert kinds == {"referral", "consent", "course", "session"}
     page = response.content.decode()
     assert "Pain 3 → 1" not in page
     assert "The client rang the next day" not in page

@@ -15,6 +15,8 @@ from clinic.lib.progress import ProgressBar
 from clinic.models import Client, Condition, RecordCounter, ReferralNote, format_record_number
 from clinic.overview.demo import DEMO_COURSES, add_demo_course, generate_history, in_clinic_language
 from clinic.services import file_referral, register_client
+from consent.demo import sign_on_screen, write_sample_texts
+from consent.models import Kind
 from screening.models import Answer, Contraindication
 from screening.services import record_screening
 
@@ -169,6 +171,8 @@ DEMO_RECORDS = {
 }
 del R
 SPECIALIST = ("Dr I. V. Petrov", "Петров И. В.")
+# Cleared and screened, but not yet consented: the demo's "consent missing".
+UNCONSENTED = {"lebedeva"}
 
 # Generated clients (--clients N) take names from these lists, (English, Russian); with 21
 # surnames the (name, birth date) pair stays unique for the first 525,000 numbers.
@@ -300,6 +304,11 @@ class Command(BaseCommand):
         return accounts
 
     def create_demo_clients(self, accounts):
+        # The sample texts, in force from two years back so that generated histories have one.
+        write_sample_texts(
+            by=accounts[roles.CLINIC_ADMIN],
+            in_force_from=timezone.localdate() - datetime.timedelta(days=730),
+        )
         conditions = {c.icd10: c for c in Condition.objects.all()}
         created = 0
         for key, *names, born, sex, phone, activity, english, russian, codes in DEMO_CLIENTS:
@@ -353,6 +362,7 @@ class Command(BaseCommand):
         )
         note.full_clean()
         file_referral(note=note, by=accounts[roles.RECEPTION])
+        self.add_demo_consents(key, client, consult_date, accounts)
         for days_ago, found, unknown, pressure in screenings:
             record_screening(
                 client=client,
@@ -377,6 +387,17 @@ class Command(BaseCommand):
                 DEMO_COURSES[key],
                 therapist=accounts[roles.THERAPIST],
                 referral=note,
+            )
+
+    def add_demo_consents(self, key, client, day, accounts):
+        """Consent to the processing of personal data and to the course's massage, signed on
+        the screen the day of the consult; one client has not consented yet."""
+        by = {"by": accounts[roles.THERAPIST], "language": settings.LANGUAGE_CODE, "signed_on": day}
+        sign_on_screen(client, kind=Kind.PERSONAL_DATA, **by)
+        if key not in UNCONSENTED:
+            massage_type = DEMO_COURSES[key][0] if key in DEMO_COURSES else "classic"
+            sign_on_screen(
+                client, massage_type=massage_type, therapist=accounts[roles.THERAPIST], **by
             )
 
     def generate_clients(self, count, accounts):

@@ -1,0 +1,175 @@
+import logging
+
+from axes.helpers import get_client_ip_address
+from csp.decorators import csp_exempt
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from clinic.lib.access import client_for
+from clinic.lib.audit import audited
+from clinic.lib.scans import scan_format
+from consent.forms import (
+    ConsentDetailsForm,
+    PaperScanForm,
+    ScreenSignatureForm,
+    WithdrawalForm,
+)
+from consent.models import Consent
+from consent.services import fill, record_consent, sha256, withdraw
+
+logger = logging.getLogger(__name__)
+
+FILES = ("signature", "countersignature", "scan")
+
+
+@audited("consent_form")
+@require_http_methods(["GET", "POST"])
+def consent_take(request, pk):
+    """Three steps on one address: the details (who signs, which text, how), then the text
+    filled in to sign on the screen or to print, then the signatures or the scan. The details
+    travel in the address, so that the page can be reloaded and the text stays the same."""
+    client = client_for(request, pk, "consent.add_consent", changes=True)
+    if "kind" not in request.GET:
+        details = ConsentDetailsForm(initial=request.GET.dict())
+        return render(request, "consent/consent_details.html", {"client": client, "form": details})
+    details = ConsentDetailsForm(request.GET)
+    if not details.is_valid():
+        return render(request, "consent/consent_details.html", {"client": client, "form": details})
+    text, data = details.text, details.cleaned_data
+    shown = fill(text, client=client, details=data, on=timezone.localdate())
+    initial = {"text": text.pk, "shown_sha256": sha256(shown)}
+    on_screen = data["method"] == Consent.Method.SCREEN
+    if on_screen:
+        form_class, kwargs = ScreenSignatureForm, signers(client, data, request.user)
+    else:
+        form_class, kwargs = PaperScanForm, {}
+    form = form_class(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+        **kwargs,
+    )
+    if request.method == "POST" and form.is_valid():
+        signed = form.cleaned_data
+        try:
+            consent = record_consent(
+                client=client,
+                text=signed["text"],
+                details=data,
+                shown_sha256=signed["shown_sha256"],
+                by=request.user,
+                signed_on=signed.get("signed_on"),
+                signature=signed.get("signature"),
+                countersignature=signed.get("countersignature"),
+                scan=signed.get("scan"),
+                device_address=get_client_ip_address(request),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("%(consent)s recorded.") % {"consent": consent})
+            return redirect(consent)
+    return render(
+        request,
+        "consent/consent_sign.html" if on_screen else "consent/consent_paper.html",
+        {"client": client, "details": data, "text": text, "shown": shown, "form": form},
+    )
+
+
+def signers(client, details, staff):
+    signer = client.full_name
+    if details["signed_by"] == Consent.Signer.REPRESENTATIVE:
+        signer = details["representative_name"]
+    return {"signer": signer, "staff": staff.get_full_name()}
+
+
+def consent_of(request, pk, consent_id, perm="consent.view_consent", **access):
+    client = client_for(request, pk, perm, **access)
+    consents = client.consents.select_related(
+        "client", "text", "withdrawal__recorded_by", "countersigned_by", "therapist"
+    )
+    return get_object_or_404(consents, pk=consent_id)
+
+
+@audited("consent")
+@require_GET
+def consent_detail(request, pk, consent_id):
+    consent = consent_of(request, pk, consent_id)
+    return render(
+        request,
+        "consent/consent_detail.html",
+        {"client": consent.client, "consent": consent, "today": timezone.localdate()},
+    )
+
+
+@audited("consent_print")
+@require_GET
+def consent_print(request, pk, consent_id):
+    consent = consent_of(request, pk, consent_id)
+    return render(
+        request,
+        "consent/consent_print.html",
+        {"client": consent.client, "consent": consent, "printed_at": timezone.now()},
+    )
+
+
+@audited("consent_withdraw")
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request, pk, consent_id):
+    consent = consent_of(request, pk, consent_id, "consent.add_withdrawal", changes=True)
+    if not consent.can_be_withdrawn:
+        messages.error(request, _("This consent cannot be withdrawn."))
+        return redirect(consent)
+    form = WithdrawalForm(
+        request.POST if request.method == "POST" else None,
+        initial={"withdrawn_by": consent.signer_name},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            withdraw(consent=consent, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The withdrawal is recorded."))
+            return redirect(consent)
+    return render(
+        request,
+        "consent/consent_withdraw.html",
+        {"client": consent.client, "consent": consent, "form": form},
+    )
+
+
+@csp_exempt()
+@audited("consent_file")
+@require_GET
+def consent_file(request, pk, consent_id, part):
+    """A signature or the scan of a consent, to staff who may read consents; never cached."""
+    if part not in FILES:
+        raise Http404(_("There is no such file."))
+    consent = consent_of(request, pk, consent_id)
+    stored = getattr(consent, part)
+    if not stored:
+        raise Http404(_("This consent has no such file."))
+    try:
+        opened = stored.open("rb")
+    except FileNotFoundError:
+        logger.error("The %s of consent %s is missing from storage", part, consent.pk)
+        raise Http404(_("The file is missing from storage; ask a clinic admin.")) from None
+    found = scan_format(opened.read(16))
+    opened.seek(0)
+    if found is None:
+        opened.close()
+        raise Http404(_("The stored file is not a readable PDF, JPEG or PNG."))
+    extension, content_type = found
+    response = FileResponse(
+        opened, content_type=content_type, filename=f"consent-{consent.pk}-{part}{extension}"
+    )
+    response["Cache-Control"] = "no-store, private"
+    if content_type != "application/pdf":
+        response["Content-Security-Policy"] = "sandbox"
+    return response
