@@ -14,14 +14,30 @@ class ConsentTextAdmin(HistoryAdmin):
     signed, saving a change keeps the signed version as it was and stores the change as the
     next version (only the day it is retired may still be set on the old one)."""
 
-    list_display = ["title", "kind", "language", "version", "in_force_from", "retired_on", "used"]
-    list_filter = ["kind", "language"]
+    list_display = [
+        "shown_title",
+        "kind",
+        "shown_language",
+        "version",
+        "in_force_from",
+        "retired_on",
+        "used",
+    ]
+    list_filter = ["kind"]
     fields = ["kind", "language", "version", "title", "body", "in_force_from", "retired_on"]
     readonly_fields = ["version"]
 
     def get_readonly_fields(self, request, obj=None):
         # A version's kind and language are what it is a version of.
         return ["version", "kind", "language"] if obj else ["version"]
+
+    @admin.display(description=_("title"), ordering="title")
+    def shown_title(self, text):
+        return format_html('<span lang="{}">{}</span>', text.language, text.title)
+
+    @admin.display(description=_("language"), ordering="language")
+    def shown_language(self, text):
+        return format_html('<span lang="{}">{}</span>', text.language, text.get_language_display())
 
     @admin.display(description=_("signed"), boolean=True)
     def used(self, text):

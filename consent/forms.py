@@ -15,12 +15,23 @@ from consent.services import text_in_force
 from consent.signatures import signature_png
 
 
+class LanguageSelect(forms.Select):
+    """Each language named in itself, and marked so (lang), as the language switcher does."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        option["attrs"]["lang"] = value
+        return option
+
+
 class ConsentDetailsForm(forms.Form):
     """What the text is filled in with and how it is signed: sent by GET, so that the signing
     page can be opened again with the same text, and carried in its address to the signing."""
 
     kind = forms.ChoiceField(label=_("What is signed"), choices=Kind.choices)
-    language = forms.ChoiceField(label=_("Language of the text"), choices=settings.LANGUAGES)
+    language = forms.ChoiceField(
+        label=_("Language of the text"), choices=settings.LANGUAGES, widget=LanguageSelect
+    )
     signed_by = forms.ChoiceField(
         label=_("Who signs"),
         choices=Consent.Signer.choices,

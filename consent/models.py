@@ -126,10 +126,9 @@ class ConsentText(models.Model):
         ]
 
     def __str__(self):
-        return gettext("%(title)s, version %(version)s (%(language)s)") % {
+        return gettext("%(title)s, version %(version)s") % {
             "title": self.title,
             "version": self.version,
-            "language": self.language,
         }
 
     def save(self, *args, **kwargs):

@@ -16,6 +16,9 @@ from django.utils import timezone, translation
 from clinic import roles
 from clinic.tests.factories import ClientFactory
 from conftest import user_with_role
+from consent.models import Kind
+from consent.services import withdraw
+from consent.tests.factories import consent
 from screening.models import Contraindication
 from screening.services import eligibility
 from screening.tests.factories import screen
@@ -26,12 +29,14 @@ from sessions_app.tests.factories import course_for, log, plan_steps, treatable_
 pytestmark = pytest.mark.django_db
 
 # What may stay in Latin letters on a Russian page: codes and formats, never words.
-ALLOWED = {"ICD", "FHIR", "CSV", "PDF", "JPEG", "PNG", "LOINC", "HL7", "JSON", "SVG"}
+ALLOWED = {"ICD", "FHIR", "CSV", "PDF", "JPEG", "PNG", "LOINC", "HL7", "JSON", "SVG", "SHA"}
 CODES = re.compile(
     r"\b(?:[A-Z]\d{2}(?:\.\d{1,2})?"  # ICD-10: M42, M51.1
     r"|C-\d+"  # record numbers
     r"|[LS]\d(?:-[LS]\d)?"  # vertebrae: L4-L5
-    r"|[\w.+-]+@[\w.-]+)"  # e-mail addresses
+    r"|[\w.+-]+@[\w.-]+"  # e-mail addresses
+    r"|[0-9a-f]{64})"  # SHA-256 hashes of signed consents
+    r"|\{[a-z_]+\}"  # a consent text's placeholders: {client}
 )
 LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
@@ -121,13 +126,33 @@ def history(russian_staff):
     add_addendum(session=signed, by=therapist, text="Клиентка позвонила: боль уменьшилась.")
     void_session(session=log(course, days_ago=4), by=therapist, reason="Внесён дважды.")
     draft = log(course, days_ago=2)
+    signed_consent = consent(client, language="ru", days_ago=50, by=therapist)
+    data_consent = consent(client, kind=Kind.PERSONAL_DATA, language="ru", days_ago=50)
+    withdraw(
+        consent=data_consent,
+        withdrawn_on=timezone.localdate(),
+        withdrawn_by="Иванова М. П.",
+        reason="Переезжает.",
+        by=therapist,
+    )
     # The factories' other staff (who recorded a note, who screened) get Russian names too.
     get_user_model().objects.filter(language="").update(first_name="Анна", last_name="Кузнецова")
-    return {"client": client, "course": course, "signed": signed, "draft": draft}
+    return {
+        "client": client,
+        "course": course,
+        "signed": signed,
+        "draft": draft,
+        "consent": signed_consent,
+    }
 
 
 def pages(history, staff):
     client, course, signed = history["client"], history["course"], history["signed"]
+    consented = history["consent"]
+    taking = reverse("consent:take", args=[client.pk]) + (
+        "?kind=treatment&language=ru&signed_by=representative&representative_name=Иванов+П.+С."
+        "&representative_relationship=сын&massage_type=classic"
+    )
     return [
         (staff[roles.RECEPTION], reverse("overview:home")),
         (staff[roles.THERAPIST], reverse("overview:home")),
@@ -152,6 +177,12 @@ def pages(history, staff):
         ),
         (staff[roles.CLINIC_ADMIN], reverse("overview:sessions_export")),
         (staff[roles.RECEPTION], reverse("password_change")),
+        (staff[roles.RECEPTION], reverse("consent:take", args=[client.pk])),
+        (staff[roles.THERAPIST], taking + "&method=screen"),
+        (staff[roles.RECEPTION], taking + "&method=paper"),
+        (staff[roles.RECEPTION], consented.get_absolute_url()),
+        (staff[roles.RECEPTION], reverse("consent:print", args=[client.pk, consented.pk])),
+        (staff[roles.THERAPIST], reverse("consent:withdraw", args=[client.pk, consented.pk])),
         # The back office, in Django's own Russian and the clinic's.
         (staff[roles.CLINIC_ADMIN], reverse("admin:index")),
         (staff[roles.CLINIC_ADMIN], reverse("admin:clinic_client_changelist")),
@@ -163,6 +194,13 @@ def pages(history, staff):
         ),
         (staff[roles.CLINIC_ADMIN], reverse("admin:sessions_app_session_changelist")),
         (staff[roles.CLINIC_ADMIN], reverse("admin:sessions_app_technique_changelist")),
+        (staff[roles.CLINIC_ADMIN], reverse("admin:consent_consenttext_changelist")),
+        (
+            staff[roles.CLINIC_ADMIN],
+            reverse("admin:consent_consenttext_change", args=[consented.text_id]),
+        ),
+        (staff[roles.CLINIC_ADMIN], reverse("admin:consent_consent_changelist")),
+        (staff[roles.CLINIC_ADMIN], reverse("admin:consent_consent_change", args=[consented.pk])),
     ]
 
 
@@ -236,6 +274,7 @@ def test_the_refusals_of_log_session_are_in_russian(history):
 def test_the_eligibility_reasons_are_in_russian(russian_staff):
     nobody_cleared = ClientFactory(last_name="Сидоров", first_name="Пётр")
     screen(nobody_cleared, found=["hypertension"], pressure=(160, 100))
+    consent(nobody_cleared, kind=Kind.REFUSAL, language="ru", days_ago=1)
     with translation.override("ru"):
         decision = eligibility(nobody_cleared, timezone.localdate())
         reasons = [str(reason) for reason in decision.reasons]
