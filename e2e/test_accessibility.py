@@ -22,7 +22,11 @@ def records(clinic_admin):
         "course": course,
         "session": session,
         "note": ReferralNoteFactory(client=person),
+        "consent": person.consents.get(),
     }
+
+
+SIGNING = "kind=treatment&language=en&signed_by=client&massage_type=classic"
 
 
 def pages(records):
@@ -43,6 +47,11 @@ def pages(records):
         "session form": f"/clients/{person.pk}/courses/{course.pk}/sessions/new/",
         "session page": session.get_absolute_url(),
         "password form": "/accounts/password/",
+        "consent details": f"/clients/{person.pk}/consents/new/",
+        "consent signing": f"/clients/{person.pk}/consents/new/?{SIGNING}&method=screen",
+        "consent on paper": f"/clients/{person.pk}/consents/new/?{SIGNING}&method=paper",
+        "signed consent": records["consent"].get_absolute_url(),
+        "consent withdrawal": f"{records['consent'].get_absolute_url()}withdraw/",
     }
 
 

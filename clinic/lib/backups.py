@@ -1,7 +1,8 @@
 """Consistent copies of the clinic's database and uploaded scans, taken while the app runs.
 
 A backup is a folder: `database.sqlite3` (SQLite's online backup) or `database.dump`
-(pg_dump's custom format), and `media/` with the scans of referral letters.
+(pg_dump's custom format), and `media/` with the scans of referral letters and the
+signatures and scans of consents.
 """
 
 import os

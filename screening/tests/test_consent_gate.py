@@ -26,9 +26,7 @@ def ago(days):
 @pytest.fixture
 def person():
     """Cleared and screened clear, with no consent of any kind yet."""
-    client = treatable_client()
-    client.consents.all()._raw_delete(client.consents.db)  # the factory's consent, not the rule
-    return client
+    return treatable_client(consented=False)
 
 
 def consent_reasons(result):

@@ -9,9 +9,10 @@ from sessions_app.models import STEP_FIELDS, PlanTemplate, Session, SessionStep
 from sessions_app.services import log_session, plan_course
 
 
-def treatable_client(days=40, **client_fields):
+def treatable_client(days=40, *, consented=True, **client_fields):
     """A client cleared 60 days ago, consenting to treatment since, and screened clear often
-    enough to be treated on each of the last `days` days and today."""
+    enough to be treated on each of the last `days` days and today. With consented=False the
+    consent alone is missing."""
     client = ClientFactory(**client_fields)
     today = timezone.localdate()
     ReferralNoteFactory(
@@ -19,7 +20,8 @@ def treatable_client(days=40, **client_fields):
         consult_date=today - datetime.timedelta(days=60),
         valid_until=today + datetime.timedelta(days=30),
     )
-    consent(client, days_ago=60)
+    if consented:
+        consent(client, days_ago=60)
     for days_ago in range(days, -1, -13):
         screen(client, days_ago=days_ago)
     return client

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory
+from consent.tests.factories import consent
 from screening.tests.factories import screen
 from sessions_app.services import schedule_sessions
 from sessions_app.tests.factories import course_for, log, treatable_client
@@ -58,11 +59,22 @@ def test_clearances_ending_and_screenings_due_are_flagged(client, therapist):
         valid_until=today + datetime.timedelta(days=5),
     )
     screen(person, days_ago=12)
+    consent(person, days_ago=30)
     course_for(person, by=therapist)
     attention = start_page(client, therapist).context["attention"]
     (item,) = attention
     assert item["client"] == person
     assert {note.code for note in item["notes"]} == {"clearance_ending", "screening_due"}
+
+
+def test_a_client_without_consent_is_listed_before_the_planned_session(client, therapist):
+    person = treatable_client(first_name="Vera", consented=False)
+    course_for(person, by=therapist, start_days_ago=-2)
+    response = start_page(client, therapist)
+    (item,) = response.context["attention"]
+    assert item["client"] == person
+    assert [note.code for note in item["notes"]] == ["no_consent"]
+    assert "No informed consent to treatment" in response.content.decode()
 
 
 def test_reception_sees_recent_clients_and_those_waiting_for_a_referral(
