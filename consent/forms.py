@@ -98,6 +98,16 @@ class SignedTextForm(forms.Form):
     text = forms.ModelChoiceField(queryset=ConsentText.objects.all(), widget=forms.HiddenInput)
     shown_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
 
+    def clean(self):
+        data = super().clean()
+        if self.has_error("text") or self.has_error("shown_sha256"):
+            # Hidden fields: the page itself was damaged or is stale, not something typed.
+            raise forms.ValidationError(
+                _("This page is out of date: open the text again and sign it again."),
+                code="stale_page",
+            )
+        return data
+
 
 class ScreenSignatureForm(SignedTextForm):
     signature = forms.CharField(widget=forms.HiddenInput, required=False)

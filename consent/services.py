@@ -33,9 +33,14 @@ def latest_versions_in_force(on):
     return {(row["kind"], row["language"]): row["v"] for row in rows}
 
 
+# What a paper form prints for the day it is signed: the signer writes it by hand.
+DATE_BY_HAND = "____________"
+
+
 def fill(text, *, client, details, on):
     """The text as the client reads and signs it: its title and body with the placeholders
-    filled in, in the text's own language. `details` are the cleaned ConsentDetailsForm's."""
+    filled in, in the text's own language. `details` are the cleaned ConsentDetailsForm's;
+    `on` is the day it is signed, or None for a paper form (dated by hand)."""
     with translation.override(text.language):
         signer = client.full_name
         representative = "—"
@@ -47,14 +52,15 @@ def fill(text, *, client, details, on):
             signer = representative
         massage_type = details.get("massage_type")
         therapist = details.get("therapist")
+        therapist = therapist.get_full_name() if therapist else gettext("a therapist of the clinic")
         values = {
             "client": client.full_name,
             "signer": signer,
             "representative": representative,
             "massage_type": str(MassageType(massage_type).label).lower() if massage_type else "—",
-            "therapist": therapist.get_full_name() if therapist else "—",
+            "therapist": therapist,
             "clinic": settings.CLINIC_NAME or gettext("the clinic"),
-            "date": date_format(on, "DATE_FORMAT"),
+            "date": date_format(on, "DATE_FORMAT") if on else DATE_BY_HAND,
         }
         body = PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text.body)
     return f"{text.title}\n\n{body.strip()}\n"
@@ -107,7 +113,8 @@ def record_consent(
             code="text_not_in_force",
             params={"version": text.version, "date": date_format(signed_on, "DATE_FORMAT")},
         )
-    shown = fill(text, client=client, details=details, on=signed_on)
+    # A paper form was printed with the day left blank; the record keeps the day it was signed.
+    shown = fill(text, client=client, details=details, on=None if scan else signed_on)
     if sha256(shown) != shown_sha256:
         raise ValidationError(
             _(

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from clinic import roles
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
 from clinic.lib.scans import scan_format
@@ -35,15 +36,19 @@ def consent_take(request, pk):
     travel in the address, so that the page can be reloaded and the text stays the same."""
     client = client_for(request, pk, "consent.add_consent", changes=True)
     if "kind" not in request.GET:
-        details = ConsentDetailsForm(initial=request.GET.dict())
+        # The therapist named in the text: whoever takes it if a therapist, else the client's own.
+        therapist = request.user.pk if roles.THERAPIST in roles.role_names(request.user) else None
+        initial = {"therapist": therapist or client.primary_therapist_id, **request.GET.dict()}
+        details = ConsentDetailsForm(initial=initial)
         return render(request, "consent/consent_details.html", {"client": client, "form": details})
     details = ConsentDetailsForm(request.GET)
     if not details.is_valid():
         return render(request, "consent/consent_details.html", {"client": client, "form": details})
     text, data = details.text, details.cleaned_data
-    shown = fill(text, client=client, details=data, on=timezone.localdate())
-    initial = {"text": text.pk, "shown_sha256": sha256(shown)}
     on_screen = data["method"] == Consent.Method.SCREEN
+    # Signed on the screen today; on paper the signer dates it by hand.
+    shown = fill(text, client=client, details=data, on=timezone.localdate() if on_screen else None)
+    initial = {"text": text.pk, "shown_sha256": sha256(shown)}
     if on_screen:
         form_class, kwargs = ScreenSignatureForm, signers(client, data, request.user)
     else:

@@ -2,12 +2,14 @@
 signed, and nothing is stored from a refused request."""
 
 import base64
+import datetime
 import hashlib
 from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from clinic.models import AccessLog
 from consent.demo import drawn_signature, rgba_png
@@ -166,6 +168,15 @@ def test_a_text_that_is_not_the_one_shown_is_refused(client, therapist, client_r
     assert not Consent.objects.exists()
 
 
+def test_a_damaged_page_is_told_to_open_the_text_again(client, therapist, client_record):
+    sample_texts()
+    client.force_login(therapist)
+    url = take_url(client_record, **DETAILS)
+    response = client.post(url, {"text": "x", "shown_sha256": ""})
+    assert "This page is out of date" in response.content.decode()
+    assert not Consent.objects.exists()
+
+
 def test_the_details_say_what_to_fill_in(client, therapist, client_record):
     sample_texts()
     client.force_login(therapist)
@@ -189,17 +200,21 @@ def test_paper_consent_is_printed_then_kept_with_its_scan(client, reception, cli
     url = take_url(client_record, **{**DETAILS, "method": "paper"})
     page = client.get(url)
     assert page.templates[0].name == "consent/consent_paper.html"
+    assert "Date: ____________" in page.context["shown"]  # the signer dates it by hand
     scan = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 the signed paper")
+    signed_on = timezone.localdate() - datetime.timedelta(days=2)  # scanned two days later
     client.post(
         url,
         {
             "text": page.context["text"].pk,
             "shown_sha256": shown_hash(page),
-            "signed_on": page.context["form"]["signed_on"].value().strftime("%d.%m.%Y"),
+            "signed_on": signed_on.strftime("%d.%m.%Y"),
             "scan": scan,
         },
     )
     consent = Consent.objects.get()
+    assert consent.shown_text == page.context["shown"]
+    assert consent.signed_on == signed_on
     assert consent.method == Consent.Method.PAPER
     assert consent.scan.read() == b"%PDF-1.4 the signed paper"
     assert client_record.last_name not in consent.scan.name
