@@ -256,9 +256,9 @@ class Consent(models.Model):
         }
 
     def save(self, *args, **kwargs):
+        # A guard, not a rule of the workflow: whatever path tries, a signed record stays.
         if not self._state.adding:
             raise Unchangeable(f"Consent {self.pk} is signed and never changes.")
-        self.record_sha256 = self.fingerprint()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

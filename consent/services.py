@@ -150,6 +150,7 @@ def record_consent(
         if field and not field._committed:
             field.save(field.name, field.file, save=False)
     consent.full_clean(exclude=["record_sha256"])
+    consent.record_sha256 = consent.fingerprint()
     consent.save()
     return consent
 
