@@ -5,6 +5,7 @@ runs them too when Chromium is there, and skips them with a message when it is n
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,29 @@ def sign_in(page, username, labels=("Username", "Password", "Sign in")):
     page.get_by_label(password_label).fill(PASSWORD)
     page.get_by_role("button", name=button).click()
     page.wait_for_url("**/")
+
+
+def sign_the_box(page, canvas):
+    """A stroke across a signature box, as a finger or a stylus draws it."""
+    page.locator(canvas).scroll_into_view_if_needed()
+    box = page.locator(canvas).bounding_box()
+    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    for step in range(1, 12):
+        page.mouse.move(
+            box["x"] + 20 + step * (box["width"] - 40) / 11,
+            box["y"] + box["height"] / 2 + (25 if step % 2 else -25),
+        )
+    page.mouse.up()
+
+
+def consent_in_browser(page, show="Show the text", sign="Sign"):
+    """From the consent page's details, as prefilled: show the text, both sign, and keep it."""
+    page.get_by_role("button", name=show).click()
+    sign_the_box(page, "#signature-canvas")
+    sign_the_box(page, "#countersignature-canvas")
+    page.get_by_role("button", name=sign, exact=True).click()
+    page.wait_for_url(re.compile(r"/consents/\d+/$"))
 
 
 def accessibility_problems(browser, page):

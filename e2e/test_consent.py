@@ -6,25 +6,11 @@ from playwright.sync_api import expect
 
 from consent.models import Consent
 from consent.tests.factories import sample_texts
-from e2e.conftest import sign_in
+from e2e.conftest import sign_in, sign_the_box
 from e2e.test_tablet import SMALL_CONTROLS, TABLET
 from sessions_app.tests.factories import treatable_client
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def sign_the_box(page, canvas):
-    """A stroke across the box, as a finger or a stylus draws it."""
-    page.locator(canvas).scroll_into_view_if_needed()
-    box = page.locator(canvas).bounding_box()
-    page.mouse.move(box["x"] + 20, box["y"] + box["height"] / 2)
-    page.mouse.down()
-    for step in range(1, 12):
-        page.mouse.move(
-            box["x"] + 20 + step * (box["width"] - 40) / 11,
-            box["y"] + box["height"] / 2 + (25 if step % 2 else -25),
-        )
-    page.mouse.up()
 
 
 def test_the_client_signs_on_the_tablet_and_may_then_be_treated(page, therapist):

@@ -10,8 +10,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory
-from e2e.conftest import shot, sign_in
+from consent.tests.factories import sample_texts
+from e2e.conftest import consent_in_browser, shot, sign_in
 from screening.models import Contraindication
+from sessions_app.models import Course
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TODAY = timezone.localdate()
@@ -69,6 +71,7 @@ def screen_in_browser(page, client, *, hypertension, pressure):
 
 
 def test_a_therapist_screens_plans_logs_fixes_signs_and_reviews(page, therapist):
+    sample_texts()  # the clinic's consent texts, as the demo has them
     client = ClientFactory(first_name="Boris", last_name="Antonov")
     ReferralNoteFactory(client=client, consult_date=TODAY - datetime.timedelta(days=7))
     sign_in(page, "therapist")
@@ -82,6 +85,10 @@ def test_a_therapist_screens_plans_logs_fixes_signs_and_reviews(page, therapist)
     page.get_by_label("Plan template").select_option(label="Classic lumbosacral massage")
     page.get_by_label("Goal").fill("Sit through a working day without pain.")
     page.get_by_role("button", name="Save course").click()
+    # No first session without the client's consent: the page to take it comes next.
+    expect(page.get_by_text("Take the client's consent before the first session.")).to_be_visible()
+    consent_in_browser(page)
+    page.goto(Course.objects.get(client=client).get_absolute_url())
     expect(page.get_by_role("heading", name="Classic course")).to_be_visible()
 
     page.get_by_role("link", name="Log a session").click()

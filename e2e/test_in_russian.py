@@ -11,8 +11,10 @@ from playwright.sync_api import expect
 from clinic.models import Client
 from clinic.overview.tests.test_in_russian import english_in, visible_text
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory
-from e2e.conftest import shot, sign_in
+from consent.tests.factories import sample_texts
+from e2e.conftest import consent_in_browser, shot, sign_in
 from screening.models import Contraindication
+from sessions_app.models import Course
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 TODAY = timezone.localdate()
@@ -94,6 +96,7 @@ def test_reception_registers_files_a_clearance_and_finds_the_client_in_russian(
 def test_a_therapist_screens_plans_and_logs_a_session_in_russian(
     page, therapist, in_russian, django_user_model
 ):
+    sample_texts()  # the clinic's consent texts, as the demo has them
     client = ClientFactory(
         last_name="Антонов", first_name="Борис", patronymic="Ильич", complaint="Боль в пояснице."
     )
@@ -126,6 +129,9 @@ def test_a_therapist_screens_plans_and_logs_a_session_in_russian(
     no_english(page)
     page.get_by_role("button", name="Сохранить курс").click()
     no_english(page)
+    consent_in_browser(page, show="Показать текст", sign="Подписать")
+    no_english(page)
+    page.goto(Course.objects.get(client=client).get_absolute_url())
 
     page.get_by_role("link", name="Записать сеанс").click()
     page.get_by_label("Боль до (0–10)").fill("6")
