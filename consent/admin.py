@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,13 @@ from django.utils.translation import gettext_lazy as _
 from clinic.lib.admin import HistoryAdmin
 from consent.models import Consent, ConsentText, Withdrawal
 from consent.services import revise_text, write_text
+
+
+class ConsentTextForm(forms.ModelForm):
+    def clean_body(self):
+        # A browser sends a text area's lines ending in CR LF: stored as LF, the same words
+        # read the same, and a signed text is not taken for changed.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
 
 
 @admin.register(ConsentText)
@@ -43,27 +52,35 @@ class ConsentTextAdmin(HistoryAdmin):
     def used(self, text):
         return text.in_use
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        kwargs["form"] = ConsentTextForm
+        return super().get_form(request, obj, change, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not change:
             saved = write_text(by=request.user, **text_fields(form))
             obj.pk, obj.version = saved.pk, saved.version
             return
-        if obj.in_use:
-            changed = set(form.changed_data) - ConsentText.CHANGEABLE_IN_USE
-            if changed:
-                self.new_version = revise_text(
-                    ConsentText.objects.get(pk=obj.pk),
-                    by=request.user,
-                    **{name: form.cleaned_data[name] for name in changed},
-                )
-                return
-        obj.save()
+        # Compared with what is stored, as cleaned (the form's own changed_data would take a
+        # browser's line endings for a change).
+        changed = obj.changed_fields() - ConsentText.CHANGEABLE_IN_USE
+        if not (changed and obj.in_use):
+            obj.save()
+            return
+        # Signed: the stored version keeps its words (it may still be retired), and the
+        # change is the next version, in force from the day given, or today.
+        signed = ConsentText.objects.get(pk=obj.pk)
+        if obj.retired_on != signed.retired_on:
+            signed.retired_on = obj.retired_on
+            signed.save()
+        changes = {name: getattr(obj, name) for name in changed}
+        changes.setdefault("in_force_from", max(signed.in_force_from, timezone.localdate()))
+        request.new_consent_text = revise_text(signed, by=request.user, retired_on=None, **changes)
 
     def response_change(self, request, obj):
-        revised = getattr(self, "new_version", None)
+        revised = getattr(request, "new_consent_text", None)
         if revised is None:
             return super().response_change(request, obj)
-        del self.new_version
         self.message_user(
             request,
             gettext(

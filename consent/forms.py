@@ -74,11 +74,21 @@ class ConsentDetailsForm(forms.Form):
         if data.get("signed_by") == Consent.Signer.REPRESENTATIVE:
             for name in ("representative_name", "representative_relationship"):
                 if not data.get(name):
-                    self.add_error(name, _("Fill this in when a representative signs."))
+                    self.add_error(
+                        name,
+                        forms.ValidationError(
+                            _("Fill this in when a representative signs."), code="required"
+                        ),
+                    )
         else:
             data["representative_name"] = data["representative_relationship"] = ""
         if data.get("kind") in ABOUT_TREATMENT and not data.get("massage_type"):
-            self.add_error("massage_type", _("Choose the massage the client consents to."))
+            self.add_error(
+                "massage_type",
+                forms.ValidationError(
+                    _("Choose the massage the client consents to."), code="no_massage_type"
+                ),
+            )
         if data.get("kind") and data.get("language"):
             self.text = text_in_force(data["kind"], data["language"], timezone.localdate())
             if self.text is None:
@@ -97,16 +107,28 @@ class SignedTextForm(forms.Form):
 
     text = forms.ModelChoiceField(queryset=ConsentText.objects.all(), widget=forms.HiddenInput)
     shown_sha256 = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    form_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, showing, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.showing = showing
 
     def clean(self):
         data = super().clean()
-        if self.has_error("text") or self.has_error("shown_sha256"):
+        if self.has_error("text") or self.has_error("shown_sha256") or self.has_error("form_token"):
             # Hidden fields: the page itself was damaged or is stale, not something typed.
-            raise forms.ValidationError(
-                _("This page is out of date: open the text again and sign it again."),
-                code="stale_page",
-            )
+            raise forms.ValidationError(STALE, code="stale_page")
+        if not self.same_text(data["text"]):
+            raise forms.ValidationError(STALE, code="stale_page")
         return data
+
+    def same_text(self, posted):
+        """Whether the posted text is the one the page shows (on the screen: the version
+        shown now)."""
+        return posted == self.showing
+
+
+STALE = _("This page is out of date: open the text again and sign it again.")
 
 
 class ScreenSignatureForm(SignedTextForm):
@@ -125,8 +147,29 @@ class ScreenSignatureForm(SignedTextForm):
 
 
 class PaperScanForm(SignedTextForm):
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["countersigned_by"]
+        field.queryset = (
+            get_user_model()
+            .objects.filter(groups__name__in=roles.ALL, is_active=True)
+            .distinct()
+            .order_by("last_name", "first_name")
+        )
+        field.initial = staff.pk
+
+    def same_text(self, posted):
+        # A form printed before a newer version came into force is still the text it was
+        # signed on (the service checks it was in force that day).
+        return (posted.kind, posted.language) == (self.showing.kind, self.showing.language)
+
     signed_on = forms.DateField(
         label=_("Signed on"), widget=DayFirstDateInput(), initial=timezone.localdate
+    )
+    countersigned_by = forms.ModelChoiceField(
+        label=_("Countersigned by"),
+        queryset=get_user_model().objects.none(),
+        help_text=_("The member of staff who signed the paper for the clinic."),
     )
     scan = forms.FileField(
         label=_("Scan of the signed paper"),

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clinic.lib.fhir import LOCAL, LOINC, instant, ref
 from clinic.lib.record_kinds import RecordKind, start_of
-from consent.models import Consent, Kind
+from consent.models import ABOUT_TREATMENT, Consent, Kind
 
 CONSENT_SCOPE = "http://terminology.hl7.org/CodeSystem/consentscope"
 ACT_CODE = "http://terminology.hl7.org/CodeSystem/v3-ActCode"
@@ -33,15 +33,31 @@ class ConsentKind(RecordKind):
     }
 
     def load(self, client, history):
-        return list(
-            client.consents.select_related("text", "withdrawal", "countersigned_by", "therapist")
+        consents = list(
+            client.consents.select_related(
+                "client", "text", "withdrawal", "countersigned_by", "therapist"
+            )
         )
+        mark_superseded(consents)
+        return consents
 
     def moment(self, consent):
         return start_of(consent.signed_on)
 
     def fhir_entries(self, consent, patient, history):
         return [(ref("Consent", consent.pk), consent_resource(consent, patient, history.today))]
+
+
+def mark_superseded(consents):
+    """Each consent to a massage followed by a later consent or refusal of that massage is
+    replaced from that day. `consents` are a client's, newest first."""
+    later = {}
+    for consent in consents:
+        if consent.kind not in ABOUT_TREATMENT:
+            continue
+        if consent.massage_type in later and consent.kind == Kind.TREATMENT:
+            consent.superseded_on = later[consent.massage_type].signed_on
+        later[consent.massage_type] = consent
 
 
 def consent_resource(consent, patient, today):

@@ -82,7 +82,7 @@ class ConsentText(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
     version = models.PositiveIntegerField(_("version"), editable=False)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[validate_placeholders])
     body = models.TextField(
         _("text"),
         validators=[validate_placeholders],
@@ -158,6 +158,9 @@ class ConsentQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise Unchangeable("Signed consents are never updated.")
 
+    def delete(self):
+        raise Unchangeable("Signed consents are never deleted.")
+
     def about_treatment(self):
         return self.filter(kind__in=ABOUT_TREATMENT)
 
@@ -223,6 +226,9 @@ class Consent(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     device_address = models.GenericIPAddressField(_("device address"), null=True, blank=True)
     record_sha256 = models.CharField(_("SHA-256 of the record"), max_length=64, editable=False)
+    # The one-time token of the signing page: the same page sent twice (a double tap, an
+    # answer lost on the way) keeps one consent.
+    form_token = models.UUIDField(null=True, unique=True, editable=False)
 
     # Only ever one entry, when it was signed: the back office shows who recorded it.
     history = HistoricalRecords()
@@ -264,6 +270,9 @@ class Consent(models.Model):
     def get_absolute_url(self):
         return reverse("consent:detail", args=[self.client_id, self.pk])
 
+    def delete(self, *args, **kwargs):
+        raise Unchangeable(f"Consent {self.pk} is signed and never deleted.")
+
     @property
     def client_pk(self):  # whose record it is, for the back office's access log
         return self.client_id
@@ -293,21 +302,30 @@ class Consent(models.Model):
     @property
     def intact(self):
         """Whether the stored record and files still hash to what was recorded at signing."""
+        if hashlib.sha256(self.shown_text.encode()).hexdigest() != self.shown_text_sha256:
+            return False
         try:
             return self.fingerprint() == self.record_sha256
-        except FileNotFoundError:
+        except OSError:  # a file missing or unreadable in storage
             return False
 
     @property
     def withdrawn(self):
         return getattr(self, "withdrawal", None)
 
+    # Set by whoever loads a client's consents together (consent.kinds): the day a later
+    # consent or refusal of treatment took this one's place.
+    superseded_on = None
+
     def status_on(self, day):
-        """active, rejected (a refusal) or inactive (withdrawn by `day`): FHIR's words."""
+        """active, rejected (a refusal) or inactive (withdrawn, or replaced by a later consent
+        or refusal, by `day`): FHIR's words."""
         if self.kind == Kind.REFUSAL:
             return "rejected"
         withdrawal = self.withdrawn
         if withdrawal is not None and withdrawal.withdrawn_on <= day:
+            return "inactive"
+        if self.superseded_on is not None and self.superseded_on <= day:
             return "inactive"
         return "active"
 
@@ -318,7 +336,10 @@ class Consent(models.Model):
     @property
     def signer_name(self):
         if self.signed_by == self.Signer.REPRESENTATIVE:
-            return f"{self.representative_name} ({self.representative_relationship})"
+            return gettext("%(name)s (%(relationship)s)") % {
+                "name": self.representative_name,
+                "relationship": self.representative_relationship,
+            }
         return self.client.full_name
 
 
@@ -335,6 +356,9 @@ def file_sha256(field_file):
 class WithdrawalQuerySet(models.QuerySet):
     def update(self, **kwargs):
         raise Unchangeable("Withdrawals are never updated.")
+
+    def delete(self):
+        raise Unchangeable("Withdrawals are never deleted.")
 
 
 class Withdrawal(models.Model):
@@ -381,3 +405,6 @@ class Withdrawal(models.Model):
         if not self._state.adding:
             raise Unchangeable(f"Withdrawal {self.pk} is recorded and never changes.")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise Unchangeable(f"Withdrawal {self.pk} is recorded and never deleted.")

@@ -52,7 +52,10 @@ def fill(text, *, client, details, on):
             signer = representative
         massage_type = details.get("massage_type")
         therapist = details.get("therapist")
-        therapist = therapist.get_full_name() if therapist else gettext("a therapist of the clinic")
+        if therapist:
+            therapist = therapist.get_full_name() or therapist.get_username()
+        else:
+            therapist = gettext("a therapist of the clinic")
         values = {
             "client": client.full_name,
             "signer": signer,
@@ -62,8 +65,11 @@ def fill(text, *, client, details, on):
             "clinic": settings.CLINIC_NAME or gettext("the clinic"),
             "date": date_format(on, "DATE_FORMAT") if on else DATE_BY_HAND,
         }
-        body = PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), text.body)
-    return f"{text.title}\n\n{body.strip()}\n"
+        title, body = (
+            PLACEHOLDER.sub(lambda match: values.get(match[1], match[0]), part)
+            for part in (text.title, text.body)
+        )
+    return f"{title}\n\n{body.strip()}\n"
 
 
 def sha256(text):
@@ -88,15 +94,24 @@ def record_consent(
     countersignature=None,
     scan=None,
     device_address=None,
+    form_token=None,
 ):
     """Keep a consent or refusal as it was signed, or nothing.
 
     On the screen (`signature` and `countersignature` are the PNG images drawn) it is signed
     today; on paper (`scan` is the checked upload, with its extension set) on `signed_on`.
     `shown_sha256` is the hash of the text the page showed: if the text that would be stored
-    differs (the client's name was corrected meanwhile, say), nothing is stored.
+    differs (the client's name was corrected meanwhile, say), nothing is stored. The same
+    signing page sent again (`form_token`) gives back the consent it stored the first time.
     """
     client.ensure_active()
+    if form_token and (sent := Consent.objects.filter(form_token=form_token).first()):
+        if sent.client_id != client.pk:
+            raise ValidationError(
+                _("This page is out of date: open the text again and sign it again."),
+                code="stale_page",
+            )
+        return sent
     today = timezone.localdate()
     signed_on = signed_on or today
     if signed_on > today:
@@ -138,6 +153,7 @@ def record_consent(
         countersigned_by=by,
         signed_on=signed_on,
         device_address=device_address,
+        form_token=form_token,
     )
     if scan:
         consent.scan = scan
@@ -194,8 +210,10 @@ def next_version(kind, language):
 
 @transaction.atomic
 def write_text(*, by, **fields):
-    """A new text, as the next version of its kind in its language."""
+    """A new text, as the next version of its kind in its language. The versions of the kind
+    are locked first, so that two admins saving at once get two versions, not an error."""
     text = ConsentText(created_by=by, **fields)
+    list(ConsentText.objects.select_for_update().filter(kind=text.kind, language=text.language))
     text.version = next_version(text.kind, text.language)
     text.full_clean()
     text.save()
@@ -203,7 +221,8 @@ def write_text(*, by, **fields):
 
 
 def revise_text(text, *, by, **changes):
-    """A change to a text in use: a new version with the changes, the old one untouched."""
+    """A change to a text in use: a new version with the changes, the old one untouched.
+    Until the new version comes into force (`in_force_from`), the old one stays in force."""
     fields = {
         name: getattr(text, name)
         for name in ("kind", "language", "title", "body", "in_force_from", "retired_on")

@@ -63,6 +63,8 @@ def decoded_rows(png, who):
         if len(body) != length:
             raise unreadable(who)
         if kind == b"IHDR":
+            if length != 13:
+                raise unreadable(who)
             header = struct.unpack(">IIBBBBB", body)
         elif kind == b"IDAT":
             data.append(body)

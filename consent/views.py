@@ -1,4 +1,5 @@
 import logging
+import uuid
 
 from axes.helpers import get_client_ip_address
 from csp.decorators import csp_exempt
@@ -31,32 +32,59 @@ FILES = ("signature", "countersignature", "scan")
 @audited("consent_form")
 @require_http_methods(["GET", "POST"])
 def consent_take(request, pk):
-    """Three steps on one address: the details (who signs, which text, how), then the text
-    filled in to sign on the screen or to print, then the signatures or the scan. The details
-    travel in the address, so that the page can be reloaded and the text stays the same."""
+    """The first step: what is signed, by whom, how. The details are kept in the person's
+    session, not in an address, so that a representative's name never reaches a server's
+    log; the signing page (`consent_sign`) reads them from there."""
     client = client_for(request, pk, "consent.add_consent", changes=True)
-    if "kind" not in request.GET:
-        # The therapist named in the text: whoever takes it if a therapist, else the client's own.
+    if request.method == "POST":
+        details = ConsentDetailsForm(request.POST)
+        if details.is_valid():
+            request.session[details_key(client)] = {
+                name: request.POST.get(name, "") for name in details.fields
+            }
+            return redirect("consent:sign", client.pk)
+    else:
+        # The therapist named in the text: whoever takes it if a therapist, else the client's
+        # own; a course being planned passes its massage type and therapist.
         therapist = request.user.pk if roles.THERAPIST in roles.role_names(request.user) else None
-        initial = {"therapist": therapist or client.primary_therapist_id, **request.GET.dict()}
+        initial = {"therapist": therapist or client.primary_therapist_id}
+        initial.update({k: v for k, v in request.GET.items() if k in PREFILLED})
         details = ConsentDetailsForm(initial=initial)
-        return render(request, "consent/consent_details.html", {"client": client, "form": details})
-    details = ConsentDetailsForm(request.GET)
-    if not details.is_valid():
-        return render(request, "consent/consent_details.html", {"client": client, "form": details})
+    return render(request, "consent/consent_details.html", {"client": client, "form": details})
+
+
+# What a link may prefill on the details page: nothing that names a person.
+PREFILLED = {"kind", "language", "massage_type", "therapist", "method"}
+
+
+def details_key(client):
+    return f"consent-details-{client.pk}"
+
+
+@audited("consent_form")
+@require_http_methods(["GET", "POST"])
+def consent_sign(request, pk):
+    """The text filled in, to sign on the screen or to print, then the signatures or the scan.
+    The page can be reloaded: the text stays the same while the details do."""
+    client = client_for(request, pk, "consent.add_consent", changes=True)
+    details = ConsentDetailsForm(request.session.get(details_key(client)))
+    if not details.is_bound or not details.is_valid():
+        messages.info(request, _("Choose what is signed and by whom first."))
+        return redirect("consent:take", client.pk)
     text, data = details.text, details.cleaned_data
     on_screen = data["method"] == Consent.Method.SCREEN
     # Signed on the screen today; on paper the signer dates it by hand.
     shown = fill(text, client=client, details=data, on=timezone.localdate() if on_screen else None)
-    initial = {"text": text.pk, "shown_sha256": sha256(shown)}
+    initial = {"text": text.pk, "shown_sha256": sha256(shown), "form_token": uuid.uuid4()}
     if on_screen:
         form_class, kwargs = ScreenSignatureForm, signers(client, data, request.user)
     else:
-        form_class, kwargs = PaperScanForm, {}
+        form_class, kwargs = PaperScanForm, {"staff": request.user}
     form = form_class(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         initial=initial,
+        showing=text,
         **kwargs,
     )
     if request.method == "POST" and form.is_valid():
@@ -67,12 +95,13 @@ def consent_take(request, pk):
                 text=signed["text"],
                 details=data,
                 shown_sha256=signed["shown_sha256"],
-                by=request.user,
+                by=signed.get("countersigned_by") or request.user,
                 signed_on=signed.get("signed_on"),
                 signature=signed.get("signature"),
                 countersignature=signed.get("countersignature"),
                 scan=signed.get("scan"),
                 device_address=get_client_ip_address(request),
+                form_token=signed["form_token"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -90,7 +119,7 @@ def signers(client, details, staff):
     signer = client.full_name
     if details["signed_by"] == Consent.Signer.REPRESENTATIVE:
         signer = details["representative_name"]
-    return {"signer": signer, "staff": staff.get_full_name()}
+    return {"signer": signer, "staff": staff.get_full_name() or staff.get_username()}
 
 
 def consent_of(request, pk, consent_id, perm="consent.view_consent", **access):

@@ -10,13 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, time_format
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from clinic.lib.corrections import give_reason
+from clinic.lib.massage import MassageType
 from clinic.models import ArchivedClientError, Client, ReferralNote
 from consent.models import Consent, Kind
 from consent.services import latest_versions_in_force
@@ -44,6 +45,7 @@ class Code(StrEnum):
     CONSENT_REFUSED = "consent_refused"
     CONSENT_WITHDRAWN = "consent_withdrawn"
     CONSENT_RENEWAL = "consent_renewal"
+    CONSENT_AFTER_SESSION = "consent_after_session"
 
 
 # The reasons and the warning a new signed consent answers.
@@ -52,6 +54,7 @@ CONSENT_CODES = {
     Code.CONSENT_REFUSED,
     Code.CONSENT_WITHDRAWN,
     Code.CONSENT_RENEWAL,
+    Code.CONSENT_AFTER_SESSION,
 }
 
 
@@ -111,7 +114,7 @@ class Eligibility:
         return min(self.referral.valid_until, self.screening.valid_until)
 
 
-def eligibility(client, on=None, *, evidence=None):
+def eligibility(client, on=None, *, massage_type=None, at=None, evidence=None):
     """May `client` receive massage on the day `on` (today by default)?
 
     The rules (domain.md): the client's record is active; the latest screening on or before
@@ -122,13 +125,17 @@ def eligibility(client, on=None, *, evidence=None):
     rule is a reason; restrictions, what is about to run out and a consent signed on an older
     version of the text (when the clinic asks for re-consent) are warnings.
 
+    For a session of a course, `massage_type` is the course's: only a consent (or refusal) to
+    that massage decides; `at` is when the session was performed: a consent signed on the
+    screen later that day came too late.
+
     `evidence` is the (latest screening, latest referral note, latest consent or refusal,
     latest text versions in force) when the caller has already loaded it, as
     `eligibility_for` does for a whole page of clients.
     """
     on = on or timezone.localdate()
     screening, referral, consent, versions = (
-        evidence if evidence is not None else latest_evidence(client, on)
+        evidence if evidence is not None else latest_evidence(client, on, massage_type)
     )
     result = Eligibility(on=on, referral=referral, screening=screening, consent=consent)
     if client.is_archived:
@@ -141,7 +148,7 @@ def eligibility(client, on=None, *, evidence=None):
         )
     judge_screening(result, screening, on)
     judge_referral(result, referral, on)
-    judge_consent(result, consent, versions, on)
+    judge_consent(result, consent, versions, on, massage_type=massage_type, at=at)
     return result
 
 
@@ -198,25 +205,21 @@ def eligibility_for(clients, on=None):
     }
 
 
-def latest_evidence(client, on):
+def latest_evidence(client, on, massage_type=None):
     screening = (
         Screening.objects.filter(client=client).on_or_before(on).latest_first().with_answers()
     ).first()
     referral = client.referral_notes.on_or_before(on).latest_first().first()
-    consent = (
-        consents_with_withdrawal()
-        .filter(client=client)
-        .about_treatment()
-        .on_or_before(on)
-        .latest_first()
-        .first()
-    )
+    consents = consents_with_withdrawal().filter(client=client).about_treatment()
+    if massage_type:
+        consents = consents.filter(massage_type=massage_type)
+    consent = consents.on_or_before(on).latest_first().first()
     versions = latest_versions_in_force(on) if settings.CLINIC_RECONSENT_ON_NEW_TEXT else {}
     return screening, referral, consent, versions
 
 
 def consents_with_withdrawal():
-    return Consent.objects.select_related("text", "withdrawal")
+    return Consent.objects.select_related("client", "text", "withdrawal")
 
 
 def judge_screening(result, screening, on):
@@ -357,8 +360,21 @@ def judge_referral(result, referral, on):
         )
 
 
-def judge_consent(result, consent, versions, on):
-    """The latest consent or refusal of treatment signed on or before the day decides."""
+def judge_consent(result, consent, versions, on, *, massage_type=None, at=None):
+    """The latest consent or refusal of treatment (to the massage, when given) signed on or
+    before the day decides."""
+    if consent is None and massage_type:
+        result.reasons.append(
+            Reason(
+                Code.NO_CONSENT,
+                _(
+                    "No informed consent to %(massage_type)s massage signed on or before "
+                    "%(date)s: take the client's consent to this course's massage first."
+                ),
+                {"date": on, "massage_type": lowered(label(MassageType, massage_type))},
+            )
+        )
+        return
     if consent is None:
         result.reasons.append(
             Reason(
@@ -368,6 +384,20 @@ def judge_consent(result, consent, versions, on):
                     "take the client's consent first."
                 ),
                 {"date": on},
+            )
+        )
+        return
+    # Times are entered to the minute: a consent signed within the session's minute is before it.
+    signed_at = consent.recorded_at.replace(second=0, microsecond=0)
+    if at is not None and consent.signed_on == on and signed_at > at:
+        result.reasons.append(
+            Reason(
+                Code.CONSENT_AFTER_SESSION,
+                _(
+                    "The consent was signed at %(signed_at)s, after the session at %(at)s: a "
+                    "session is given with the consent, not before it."
+                ),
+                {"signed_at": clock(consent.recorded_at), "at": clock(at)},
             )
         )
         return
@@ -417,6 +447,11 @@ def judge_consent(result, consent, versions, on):
                 },
             )
         )
+
+
+def clock(moment):
+    """The time of day of a moment, in the clinic's time zone: 14:05."""
+    return time_format(timezone.localtime(moment), "TIME_FORMAT")
 
 
 def day(date):

@@ -395,7 +395,9 @@ def check_session(session, steps):
             )
         )
     if performed_on is not None:
-        verdict = eligibility(course.client, performed_on)
+        verdict = eligibility(
+            course.client, performed_on, massage_type=course.massage_type, at=session.performed_at
+        )
         errors += [ValidationError(reason.message, code=reason.code) for reason in verdict.reasons]
     errors += measure_errors(session)
     errors += step_errors(steps)

@@ -4,7 +4,6 @@ signed, and nothing is stored from a refused request."""
 import base64
 import datetime
 import hashlib
-from urllib.parse import urlencode
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -39,8 +38,11 @@ DETAILS = {
 }
 
 
-def take_url(client_record, **details):
-    return reverse("consent:take", args=[client_record.pk]) + "?" + urlencode(details)
+def signing(client, client_record, **details):
+    """The details posted as the first page sends them; the signing page they lead to."""
+    client.post(reverse("consent:take", args=[client_record.pk]), details)
+    url = reverse("consent:sign", args=[client_record.pk])
+    return url, client.get(url)
 
 
 def shown_hash(page):
@@ -50,7 +52,7 @@ def shown_hash(page):
 def test_the_signing_page_shows_the_text_in_force_filled_in(client, therapist, client_record):
     sample_texts()
     client.force_login(therapist)
-    page = client.get(take_url(client_record, **DETAILS))
+    _url, page = signing(client, client_record, **DETAILS)
     assert page.status_code == 200
     shown = page.context["shown"]
     assert shown.startswith("Informed consent to medical massage\n")
@@ -65,12 +67,12 @@ def test_signing_on_the_screen_keeps_the_exact_text_its_hash_and_both_signatures
 ):
     sample_texts()
     client.force_login(therapist)
-    url = take_url(client_record, **DETAILS)
-    page = client.get(url)
+    url, page = signing(client, client_record, **DETAILS)
     response = client.post(
         url,
         {
             "text": page.context["text"].pk,
+            "form_token": page.context["form"].initial["form_token"],
             "shown_sha256": shown_hash(page),
             "signature": data_url(drawn_signature(1)),
             "countersignature": data_url(drawn_signature(2)),
@@ -102,13 +104,13 @@ def test_a_representative_signs_for_the_client(client, reception, client_record)
         "representative_name": "Anna Smirnova",
         "representative_relationship": "daughter",
     }
-    url = take_url(client_record, **details)
-    page = client.get(url)
+    url, page = signing(client, client_record, **details)
     assert "I, Anna Smirnova (daughter), give" in page.context["shown"]
     client.post(
         url,
         {
             "text": page.context["text"].pk,
+            "form_token": page.context["form"].initial["form_token"],
             "shown_sha256": shown_hash(page),
             "signature": data_url(drawn_signature(1)),
             "countersignature": data_url(drawn_signature(2)),
@@ -134,12 +136,12 @@ def test_a_missing_blank_or_forged_signature_is_refused_and_nothing_is_stored(
 ):
     sample_texts()
     client.force_login(therapist)
-    url = take_url(client_record, **DETAILS)
-    page = client.get(url)
+    url, page = signing(client, client_record, **DETAILS)
     response = client.post(
         url,
         {
             "text": page.context["text"].pk,
+            "form_token": page.context["form"].initial["form_token"],
             "shown_sha256": shown_hash(page),
             "signature": signature,
             "countersignature": data_url(drawn_signature(2)),
@@ -153,12 +155,12 @@ def test_a_missing_blank_or_forged_signature_is_refused_and_nothing_is_stored(
 def test_a_text_that_is_not_the_one_shown_is_refused(client, therapist, client_record):
     sample_texts()
     client.force_login(therapist)
-    url = take_url(client_record, **DETAILS)
-    page = client.get(url)
+    url, page = signing(client, client_record, **DETAILS)
     response = client.post(
         url,
         {
             "text": page.context["text"].pk,
+            "form_token": page.context["form"].initial["form_token"],
             "shown_sha256": sha256("another text"),
             "signature": data_url(drawn_signature(1)),
             "countersignature": data_url(drawn_signature(2)),
@@ -171,17 +173,40 @@ def test_a_text_that_is_not_the_one_shown_is_refused(client, therapist, client_r
 def test_a_damaged_page_is_told_to_open_the_text_again(client, therapist, client_record):
     sample_texts()
     client.force_login(therapist)
-    url = take_url(client_record, **DETAILS)
+    url, _page = signing(client, client_record, **DETAILS)
     response = client.post(url, {"text": "x", "shown_sha256": ""})
     assert "This page is out of date" in response.content.decode()
     assert not Consent.objects.exists()
 
 
+def test_the_representatives_name_never_goes_into_an_address(client, therapist, client_record):
+    sample_texts()
+    client.force_login(therapist)
+    details = {
+        **DETAILS,
+        "signed_by": "representative",
+        "representative_name": "Anna Smirnova",
+        "representative_relationship": "daughter",
+    }
+    response = client.post(reverse("consent:take", args=[client_record.pk]), details)
+    assert response.url == reverse("consent:sign", args=[client_record.pk])
+    page = client.get(response.url).content.decode()
+    assert "Anna Smirnova (daughter)" in page
+    assert "?" not in response.url and 'action="?' not in page
+
+
+def test_the_signing_page_without_details_goes_back_to_them(client, therapist, client_record):
+    client.force_login(therapist)
+    response = client.get(reverse("consent:sign", args=[client_record.pk]))
+    assert response.url == reverse("consent:take", args=[client_record.pk])
+
+
 def test_the_details_say_what_to_fill_in(client, therapist, client_record):
     sample_texts()
     client.force_login(therapist)
-    page = client.get(
-        take_url(client_record, **{**DETAILS, "signed_by": "representative", "massage_type": ""})
+    page = client.post(
+        reverse("consent:take", args=[client_record.pk]),
+        {**DETAILS, "signed_by": "representative", "massage_type": ""},
     )
     form = page.context["form"]
     assert form.errors["representative_name"] == ["Fill this in when a representative signs."]
@@ -190,15 +215,16 @@ def test_the_details_say_what_to_fill_in(client, therapist, client_record):
 
 def test_without_a_text_in_force_the_page_says_who_writes_one(client, therapist, client_record):
     client.force_login(therapist)
-    page = client.get(take_url(client_record, **DETAILS))
+    page = client.post(reverse("consent:take", args=[client_record.pk]), DETAILS)
     assert "a clinic admin writes one in the back office" in page.content.decode()
 
 
-def test_paper_consent_is_printed_then_kept_with_its_scan(client, reception, client_record):
+def test_paper_consent_is_printed_then_kept_with_its_scan(
+    client, reception, therapist, client_record
+):
     sample_texts()
     client.force_login(reception)
-    url = take_url(client_record, **{**DETAILS, "method": "paper"})
-    page = client.get(url)
+    url, page = signing(client, client_record, **{**DETAILS, "method": "paper"})
     assert page.templates[0].name == "consent/consent_paper.html"
     assert "Date: ____________" in page.context["shown"]  # the signer dates it by hand
     scan = SimpleUploadedFile("signed.pdf", b"%PDF-1.4 the signed paper")
@@ -207,12 +233,16 @@ def test_paper_consent_is_printed_then_kept_with_its_scan(client, reception, cli
         url,
         {
             "text": page.context["text"].pk,
+            "form_token": page.context["form"].initial["form_token"],
             "shown_sha256": shown_hash(page),
             "signed_on": signed_on.strftime("%d.%m.%Y"),
             "scan": scan,
+            # The therapist signed the paper for the clinic; reception scans it in.
+            "countersigned_by": therapist.pk,
         },
     )
     consent = Consent.objects.get()
+    assert consent.countersigned_by == therapist
     assert consent.shown_text == page.context["shown"]
     assert consent.signed_on == signed_on
     assert consent.method == Consent.Method.PAPER
@@ -224,12 +254,12 @@ def test_paper_consent_is_printed_then_kept_with_its_scan(client, reception, cli
 def test_a_paper_scan_that_is_not_a_scan_is_refused(client, reception, client_record):
     sample_texts()
     client.force_login(reception)
-    url = take_url(client_record, **{**DETAILS, "method": "paper"})
-    page = client.get(url)
+    url, page = signing(client, client_record, **{**DETAILS, "method": "paper"})
     response = client.post(
         url,
         {
             "text": page.context["text"].pk,
+            "form_token": page.context["form"].initial["form_token"],
             "shown_sha256": shown_hash(page),
             "signed_on": "01.01.2026",
             "scan": SimpleUploadedFile("signed.pdf", b"MZ a program"),
@@ -286,3 +316,70 @@ def test_texts_fill_in_their_own_language(client_record):
     )
     assert "(вид массажа: точечный массаж (акупрессура))" in russian
     assert "Дата: 1 января 2000" in russian
+
+
+def test_a_signing_page_sent_twice_keeps_one_consent(client, therapist, client_record):
+    sample_texts()
+    client.force_login(therapist)
+    url, page = signing(client, client_record, **DETAILS)
+    posted = {
+        "text": page.context["text"].pk,
+        "form_token": page.context["form"].initial["form_token"],
+        "shown_sha256": shown_hash(page),
+        "signature": data_url(drawn_signature(1)),
+        "countersignature": data_url(drawn_signature(2)),
+    }
+    first, second = client.post(url, posted), client.post(url, posted)
+    assert first.url == second.url == Consent.objects.get().get_absolute_url()
+
+
+def test_a_posted_text_other_than_the_one_shown_is_refused(client, therapist, client_record):
+    texts = sample_texts()
+    client.force_login(therapist)
+    url, page = signing(
+        client, client_record, **{**DETAILS, "kind": "personal_data", "massage_type": ""}
+    )
+    treatment = texts.get(kind=Kind.TREATMENT, language="en")
+    response = client.post(
+        url,
+        {
+            "text": treatment.pk,
+            "form_token": page.context["form"].initial["form_token"],
+            "shown_sha256": sha256(
+                fill(treatment, client=client_record, details=page.context["details"], on=None)
+            ),
+            "signature": data_url(drawn_signature(1)),
+            "countersignature": data_url(drawn_signature(2)),
+        },
+    )
+    assert "This page is out of date" in response.content.decode()
+    assert not Consent.objects.exists()
+
+
+def test_a_png_with_a_broken_header_is_refused_not_an_error(client, therapist, client_record):
+    import struct
+    import zlib
+
+    body = b"\0" * 5  # an IHDR of 5 bytes instead of 13
+    broken = (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(body))
+        + b"IHDR"
+        + body
+        + struct.pack(">I", zlib.crc32(b"IHDR" + body))
+    )
+    sample_texts()
+    client.force_login(therapist)
+    url, page = signing(client, client_record, **DETAILS)
+    response = client.post(
+        url,
+        {
+            "text": page.context["text"].pk,
+            "form_token": page.context["form"].initial["form_token"],
+            "shown_sha256": shown_hash(page),
+            "signature": data_url(broken),
+            "countersignature": data_url(drawn_signature(2)),
+        },
+    )
+    assert response.status_code == 200
+    assert "did not arrive as a drawing" in response.content.decode()

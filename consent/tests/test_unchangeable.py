@@ -223,3 +223,52 @@ def test_a_refusal_is_kept_and_is_not_withdrawn(client, therapist, client_record
     assert not Withdrawal.objects.exists()
     page = client.get(client_record.get_absolute_url()).content.decode()
     assert "Refusal of treatment" in page
+
+
+def test_a_signed_consent_and_its_withdrawal_are_never_deleted(signed):
+    withdrawal = withdraw(
+        consent=signed,
+        withdrawn_on=timezone.localdate(),
+        withdrawn_by="x",
+        reason="y",
+        by=UserFactory(),
+    )
+    for attempt in (
+        signed.delete,
+        Consent.objects.filter(pk=signed.pk).delete,
+        withdrawal.delete,
+        Withdrawal.objects.all().delete,
+    ):
+        with pytest.raises(Unchangeable):
+            attempt()
+    assert Consent.objects.count() == Withdrawal.objects.count() == 1
+
+
+def test_a_changed_text_no_longer_matches_its_hash(signed):
+    signed.shown_text += " And one more promise."
+    assert not signed.intact
+
+
+def test_retiring_a_signed_text_from_a_browser_makes_no_new_version(admin_client_, signed):
+    text = signed.text
+    url = reverse("admin:consent_consenttext_change", args=[text.pk])
+    retired = timezone.localdate().isoformat()
+    # A browser sends the text area's lines ending in CR LF.
+    admin_client_.post(
+        url, text_form(text, body=text.body.replace("\n", "\r\n"), retired_on=retired)
+    )
+    text.refresh_from_db()
+    assert text.retired_on == timezone.localdate()
+    assert ConsentText.objects.filter(kind=text.kind, language=text.language).count() == 1
+
+
+def test_a_change_to_a_signed_text_comes_into_force_no_earlier_than_today(admin_client_, signed):
+    text = signed.text
+    url = reverse("admin:consent_consenttext_change", args=[text.pk])
+    retired = (timezone.localdate() + datetime.timedelta(days=7)).isoformat()
+    admin_client_.post(url, text_form(text, title="Consent, revised", retired_on=retired))
+    text.refresh_from_db()
+    new = ConsentText.objects.get(version=2, kind=text.kind, language=text.language)
+    assert text.title != "Consent, revised"
+    assert text.retired_on == timezone.localdate() + datetime.timedelta(days=7)
+    assert new.in_force_from == timezone.localdate() and new.retired_on is None

@@ -13,7 +13,7 @@ from consent.models import Kind
 from consent.services import revise_text, withdraw
 from consent.tests.factories import consent
 from screening.services import eligibility, eligibility_for
-from sessions_app.tests.factories import course_for, log, treatable_client
+from sessions_app.tests.factories import course_for, log, standard_template, treatable_client
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -169,7 +169,9 @@ def test_a_session_refused_for_want_of_consent_names_it(person, therapist):
     with pytest.raises(ValidationError) as refused:
         log(course, days_ago=0)
     assert [e.code for e in refused.value.error_list] == ["no_consent"]
-    assert "No informed consent to treatment" in refused.value.messages[0]
+    assert refused.value.messages[0].startswith(
+        f"No informed consent to classic massage signed on or before {TODAY:%-d %B %Y}"
+    )
     consent(person, days_ago=0)
     assert log(course, days_ago=0).pk
 
@@ -183,7 +185,7 @@ def test_the_session_form_says_why_it_refused_and_stores_nothing(client, person,
     url = reverse("sessions_app:session_create", args=[person.pk, course.pk])
     response = client.post(url, session_data(course))
     assert response.status_code == 200
-    assert "No informed consent to treatment signed on or before" in response.content.decode()
+    assert "No informed consent to classic massage signed on or before" in response.content.decode()
     assert not Session.objects.exists()
 
 
@@ -210,3 +212,54 @@ def test_planning_a_course_for_a_client_without_consent_goes_on_to_take_it(
     )
     details = client.get(response.url).context["form"]
     assert details.initial["massage_type"] == "vacuum"
+
+
+def test_a_consent_to_one_massage_is_not_a_consent_to_another(person, therapist):
+    consent(person, days_ago=5, massage_type="classic")
+    vacuum = course_for(person, by=therapist, template=standard_template("vacuum"))
+    with pytest.raises(ValidationError) as refused:
+        log(vacuum, days_ago=0)
+    assert refused.value.messages == [
+        f"No informed consent to vacuum (cupping) massage signed on or before {TODAY:%-d %B %Y}: "
+        "take the client's consent to this course's massage first."
+    ]
+    # A consent to vacuum massage later does not take the place of the one to classic.
+    consent(person, days_ago=1, massage_type="vacuum")
+    assert log(vacuum, days_ago=0).pk
+    assert log(course_for(person, by=therapist), days_ago=0).pk
+
+
+def test_a_session_given_before_the_consent_was_signed_that_day_is_refused(person, therapist):
+    course = course_for(person, by=therapist)
+    consent(person, days_ago=0)  # signed just now
+    earlier = timezone.now() - datetime.timedelta(minutes=30)
+    with pytest.raises(ValidationError) as refused:
+        log(course, performed_at=earlier)
+    assert [e.code for e in refused.value.error_list] == ["consent_after_session"]
+    assert "after the session at" in refused.value.messages[0]
+
+
+def test_the_reason_for_a_consent_given_after_the_day_says_which_day(person):
+    consent(person, days_ago=2)
+    (reason,) = eligibility(person, ago(3)).reasons
+    assert reason.message == (
+        f"No informed consent to treatment signed on or before {ago(3):%-d %B %Y}: "
+        "take the client's consent first."
+    )
+
+
+def test_a_consent_followed_by_a_refusal_shows_as_replaced(client, person, therapist):
+    consent(person, days_ago=10)
+    consent(person, kind=Kind.REFUSAL, days_ago=5)
+    client.force_login(therapist)
+    page = client.get(person.get_absolute_url()).content.decode()
+    assert f"Replaced {ago(5):%d.%m.%Y}" in page
+    assert "In force" not in page
+
+
+def test_a_session_logged_in_the_minute_the_consent_was_signed_is_allowed(person, therapist):
+    # Sessions are timed to the minute: 10:15 is not before a consent signed at 10:15:40.
+    course = course_for(person, by=therapist)
+    signed = consent(person, days_ago=0)
+    same_minute = signed.recorded_at.replace(second=0, microsecond=0)
+    assert log(course, performed_at=same_minute).pk

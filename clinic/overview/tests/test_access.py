@@ -110,6 +110,13 @@ MATRIX = [
         "get",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
     ),
+    # Without details chosen first, the signing page sends the person back to choose them.
+    (
+        "consent:sign",
+        True,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 302, THERAPIST: 302, ADMIN: 302},
+    ),
     (
         "consent:detail",
         CONSENT,

@@ -149,10 +149,15 @@ def history(russian_staff):
 def pages(history, staff):
     client, course, signed = history["client"], history["course"], history["signed"]
     consented = history["consent"]
-    taking = reverse("consent:take", args=[client.pk]) + (
-        "?kind=treatment&language=ru&signed_by=representative&representative_name=Иванов+П.+С."
-        "&representative_relationship=сын&massage_type=classic"
-    )
+    signing = reverse("consent:sign", args=[client.pk])
+    details = {
+        "kind": "treatment",
+        "language": "ru",
+        "signed_by": "representative",
+        "representative_name": "Иванов П. С.",
+        "representative_relationship": "сын",
+        "massage_type": "classic",
+    }
     return [
         (staff[roles.RECEPTION], reverse("overview:home")),
         (staff[roles.THERAPIST], reverse("overview:home")),
@@ -178,8 +183,9 @@ def pages(history, staff):
         (staff[roles.CLINIC_ADMIN], reverse("overview:sessions_export")),
         (staff[roles.RECEPTION], reverse("password_change")),
         (staff[roles.RECEPTION], reverse("consent:take", args=[client.pk])),
-        (staff[roles.THERAPIST], taking + "&method=screen"),
-        (staff[roles.RECEPTION], taking + "&method=paper"),
+        # The signing pages, once the details are chosen (posted to the first page).
+        (staff[roles.THERAPIST], signing, {**details, "method": "screen"}),
+        (staff[roles.RECEPTION], signing, {**details, "method": "paper"}),
         (staff[roles.RECEPTION], consented.get_absolute_url()),
         (staff[roles.RECEPTION], reverse("consent:print", args=[client.pk, consented.pk])),
         (staff[roles.THERAPIST], reverse("consent:withdraw", args=[client.pk, consented.pk])),
@@ -206,8 +212,10 @@ def pages(history, staff):
 
 def test_every_main_page_in_russian_has_no_english_word(client, history, russian_staff):
     found = {}
-    for user, url in pages(history, russian_staff):
+    for user, url, *details in pages(history, russian_staff):
         client.force_login(user)
+        if details:
+            client.post(reverse("consent:take", args=[history["client"].pk]), details[0])
         response = client.get(url)
         assert response.status_code == 200, url
         page = response.content.decode()
@@ -219,7 +227,7 @@ def test_every_main_page_in_russian_has_no_english_word(client, history, russian
         if words:
             found[url] = words
     # The check reads the words a person reads: the same page in English is full of them.
-    user, url = pages(history, russian_staff)[4]
+    user, url = pages(history, russian_staff)[4][:2]
     user.language = "en"
     user.save()
     client.force_login(user)
