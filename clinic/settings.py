@@ -330,5 +330,5 @@ CLINIC_SCREENING_DUE_DAYS = env_int("CLINIC_SCREENING_DUE_DAYS", 3)
 # Whether a consent signed on an older version of the text in force asks for re-consent (a
 # warning on the client's page and the start page; the older consent still holds).
 CLINIC_RECONSENT_ON_NEW_TEXT = env_bool("CLINIC_RECONSENT_ON_NEW_TEXT", False)
-# The clinic's name as consent texts print it ({clinic}); empty: "the clinic".
+# The clinic's name as consent texts print it ({clinic}); empty: "Manual therapy clinic".
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")

@@ -62,7 +62,7 @@ def fill(text, *, client, details, on):
             "representative": representative,
             "massage_type": str(MassageType(massage_type).label).lower() if massage_type else "—",
             "therapist": therapist,
-            "clinic": settings.CLINIC_NAME or gettext("the clinic"),
+            "clinic": settings.CLINIC_NAME or gettext("Manual therapy clinic"),
             "date": date_format(on, "DATE_FORMAT") if on else DATE_BY_HAND,
         }
         title, body = (
