@@ -71,6 +71,8 @@ PERMISSIONS = {
         *TREATMENT,
         *grants("sessions_app", "view", *CATALOGUES),
         *CONSENT,
+        *grants("outcomes", "view", "measurepoint"),
+        *grants("outcomes", "view add", "response"),
     ],
     # Everything above, plus the back office: corrections with the change history of every
     # record, the catalogues, staff accounts and roles, the access log and sign-in lockouts.
@@ -100,6 +102,10 @@ PERMISSIONS = {
         # Consent texts are written here; signed consents are only read.
         *CONSENT,
         *grants("consent", "add change", "consenttext"),
+        # When each plan's questionnaires are due is part of the plan template.
+        *grants("outcomes", "view add change delete", "measurepoint"),
+        *grants("outcomes", "view add", "response"),
+        *grants("outcomes", "view", "historicalmeasurepoint", "historicalresponse"),
         *grants(
             "consent", "view", "historicalconsenttext", "historicalconsent", "historicalwithdrawal"
         ),

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "consent",
     "screening",
     "sessions_app",
+    "outcomes",
     "clinic.overview",
 ]
 

@@ -40,8 +40,11 @@ def test_the_client_signs_on_the_tablet_and_may_then_be_treated(page, therapist)
     page.get_by_role("button", name="Sign", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Consent to treatment")
     expect(page.locator("img.signature-image")).to_have_count(2)
-    for image in page.locator("img.signature-image").all():
-        assert image.evaluate("img => img.complete && img.naturalWidth > 0")
+    # Both signatures are served back and drawn (waited for: images load after the page).
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('img.signature-image')]
+        .every(img => img.complete && img.naturalWidth > 0)"""
+    )
 
     consent = Consent.objects.get()
     assert consent.countersigned_by == therapist and consent.intact

@@ -20,3 +20,10 @@ def test_the_core_layer_names_every_module_of_the_core_but_the_read_side():
     core = {name.strip() for name in contract["layers"][len(above)].split(":")}
     modules = {f"clinic.{module.name}" for module in pkgutil.iter_modules(clinic.__path__)}
     assert core == modules - {"clinic.overview"}
+
+
+def test_every_app_with_tests_is_where_pytest_looks():
+    config = tomllib.loads(PYPROJECT.read_text())["tool"]
+    apps = config["importlinter"]["root_packages"]
+    with_tests = {app for app in apps if (PYPROJECT.parent / app / "tests").is_dir()}
+    assert with_tests <= set(config["pytest"]["ini_options"]["testpaths"])

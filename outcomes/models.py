@@ -1,0 +1,168 @@
+"""When a course's questionnaires are due (a plan template's measure points), and the
+questionnaires clients filled in (responses), scored by outcomes.instruments."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clinic.models import Client
+from outcomes.instruments import shipped
+from sessions_app.models import Course, PlanTemplate
+
+
+def instrument_choices():
+    """The instruments, named in the language of the page (read each time they are shown)."""
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return [
+        (code, instrument.names.get(language[:2], instrument.names["en"]))
+        for code, instrument in shipped().items()
+    ]
+
+
+class When(models.TextChoices):
+    BASELINE = "baseline", _("Baseline, before the first session")
+    AFTER_SESSION = "after_session", _("After session N")
+    DISCHARGE = "discharge", _("Discharge, after the last session")
+    FOLLOW_UP = "follow_up", _("Follow-up, N days after the last session")
+
+
+ONCE = _("This questionnaire is due at this point already.")
+
+
+class MeasurePoint(models.Model):
+    """An instrument a plan template (and so each course planned from it) has taken at a
+    point of the course."""
+
+    template = models.ForeignKey(
+        PlanTemplate,
+        verbose_name=_("plan template"),
+        on_delete=models.CASCADE,
+        related_name="measure_points",
+    )
+    instrument = models.CharField(_("questionnaire"), max_length=20, choices=instrument_choices)
+    when = models.CharField(_("when"), max_length=20, choices=When.choices)
+    session_number = models.PositiveSmallIntegerField(
+        _("after session"), null=True, blank=True, help_text=_("For “after session N” only.")
+    )
+    days_after = models.PositiveSmallIntegerField(
+        _("days after the last session"),
+        null=True,
+        blank=True,
+        help_text=_("For a follow-up only."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["template", "instrument", "when", "session_number", "days_after"]
+        verbose_name = _("questionnaire due")
+        verbose_name_plural = _("questionnaires due")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(when="after_session")
+                | Q(session_number__isnull=False, session_number__gte=1),
+                name="outcomes_measurepoint_session_number_given",
+                violation_error_message=_("Say after which session (1 or later)."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(when="follow_up") | Q(days_after__isnull=False, days_after__gte=1),
+                name="outcomes_measurepoint_days_after_given",
+                violation_error_message=_("Say how many days after the last session (1 or more)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(when="after_session") | Q(session_number__isnull=True),
+                name="outcomes_measurepoint_session_number_only_after_session",
+                violation_error_message=_("A session number belongs to “after session N” only."),
+            ),
+            models.CheckConstraint(
+                condition=Q(when="follow_up") | Q(days_after__isnull=True),
+                name="outcomes_measurepoint_days_only_for_follow_up",
+                violation_error_message=_(
+                    "Days after the last session belong to a follow-up only."
+                ),
+            ),
+            # Each point once per instrument (partial indexes: SQLite has no NULLS NOT
+            # DISTINCT, and the empty number of a baseline must not slip past).
+            models.UniqueConstraint(
+                fields=["template", "instrument", "when"],
+                condition=Q(when__in=["baseline", "discharge"]),
+                name="outcomes_measurepoint_once",
+                violation_error_message=ONCE,
+            ),
+            models.UniqueConstraint(
+                fields=["template", "instrument", "session_number"],
+                condition=Q(when="after_session"),
+                name="outcomes_measurepoint_once_after_session",
+                violation_error_message=ONCE,
+            ),
+            models.UniqueConstraint(
+                fields=["template", "instrument", "days_after"],
+                condition=Q(when="follow_up"),
+                name="outcomes_measurepoint_once_follow_up",
+                violation_error_message=ONCE,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()}: {self.describe()}"
+
+    def describe(self):
+        if self.when == When.AFTER_SESSION:
+            return gettext("after session %(number)s") % {"number": self.session_number}
+        if self.when == When.FOLLOW_UP:
+            return gettext("%(days)s days after the last session") % {"days": self.days_after}
+        return str(self.get_when_display())
+
+
+class Response(models.Model):
+    """A questionnaire as the client filled it in, on the tablet or on paper, with its score.
+    Kept as given: a correction is an addendum, never an edit."""
+
+    class How(models.TextChoices):
+        TABLET = "tablet", _("On the tablet")
+        PAPER = "paper", _("On paper, entered by staff")
+
+    client = models.ForeignKey(
+        Client, verbose_name=_("client"), on_delete=models.PROTECT, related_name="responses"
+    )
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="responses"
+    )
+    instrument = models.CharField(_("questionnaire"), max_length=20, choices=instrument_choices)
+    when = models.CharField(_("when"), max_length=20, choices=When.choices)
+    session_number = models.PositiveSmallIntegerField(_("after session"), null=True, blank=True)
+    days_after = models.PositiveSmallIntegerField(
+        _("days after the last session"), null=True, blank=True
+    )
+    answers = models.JSONField(_("answers"))
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True)
+    band = models.CharField(_("band"), max_length=20, blank=True)
+    subscore = models.PositiveSmallIntegerField(_("subscore"), null=True, blank=True)
+    taken_on = models.DateField(_("taken on"))
+    how = models.CharField(_("how"), max_length=10, choices=How.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-taken_on", "-recorded_at", "-pk"]
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
+        indexes = [models.Index(fields=["course", "instrument", "when"])]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()}, {self.taken_on:%d.%m.%Y}"
+
+    @property
+    def client_pk(self):  # whose record it is, for the back office's access log
+        return self.client_id
