@@ -331,5 +331,16 @@ CLINIC_SCREENING_DUE_DAYS = env_int("CLINIC_SCREENING_DUE_DAYS", 3)
 # Whether a consent signed on an older version of the text in force asks for re-consent (a
 # warning on the client's page and the start page; the older consent still holds).
 CLINIC_RECONSENT_ON_NEW_TEXT = env_bool("CLINIC_RECONSENT_ON_NEW_TEXT", False)
+# The smallest change of an outcome questionnaire's score that counts as real (domain.md),
+# in points (and for pain, or as a share of the baseline, in %).
+CLINIC_REAL_CHANGE = {
+    "odi": {"points": env_int("CLINIC_REAL_CHANGE_ODI", 10)},
+    "rmdq": {"points": env_int("CLINIC_REAL_CHANGE_RMDQ", 5)},
+    "psfs": {"points": env_int("CLINIC_REAL_CHANGE_PSFS", 2)},
+    "pain": {
+        "points": env_int("CLINIC_REAL_CHANGE_PAIN", 2),
+        "percent": env_int("CLINIC_REAL_CHANGE_PAIN_PERCENT", 30),
+    },
+}
 # The clinic's name as consent texts print it ({clinic}); empty: "Manual therapy clinic".
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")

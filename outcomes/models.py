@@ -118,6 +118,15 @@ class MeasurePoint(models.Model):
         return str(self.get_when_display())
 
 
+class Unchanged(Exception):
+    """A questionnaire as given was about to be changed."""
+
+
+class ResponseQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise Unchanged("Questionnaire responses are kept as they were given.")
+
+
 class Response(models.Model):
     """A questionnaire as the client filled it in, on the tablet or on paper, with its score.
     Kept as given: a correction is an addendum, never an edit."""
@@ -139,7 +148,7 @@ class Response(models.Model):
         _("days after the last session"), null=True, blank=True
     )
     answers = models.JSONField(_("answers"))
-    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True)
+    score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     band = models.CharField(_("band"), max_length=20, blank=True)
     subscore = models.PositiveSmallIntegerField(_("subscore"), null=True, blank=True)
     taken_on = models.DateField(_("taken on"))
@@ -153,6 +162,7 @@ class Response(models.Model):
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     history = HistoricalRecords()
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         ordering = ["-taken_on", "-recorded_at", "-pk"]
@@ -162,6 +172,12 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.get_instrument_display()}, {self.taken_on:%d.%m.%Y}"
+
+    def save(self, *args, **kwargs):
+        # Locked once taken, as a signed record is: a correction is an addendum.
+        if not self._state.adding:
+            raise Unchanged(f"Response {self.pk} is kept as it was given.")
+        super().save(*args, **kwargs)
 
     @property
     def client_pk(self):  # whose record it is, for the back office's access log

@@ -1,0 +1,105 @@
+"""Recording a questionnaire and reading a course's results: baseline to latest, and whether
+the change is real."""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from outcomes.instruments import shipped
+from outcomes.models import Response, When
+from outcomes.scoring import NotScored
+
+
+@transaction.atomic
+def record_response(
+    *,
+    course,
+    instrument,
+    when,
+    answers,
+    how,
+    by,
+    taken_on=None,
+    session_number=None,
+    days_after=None,
+):
+    """Score and keep a questionnaire of `course`'s client, or keep nothing.
+
+    `answers` maps each item's id to its value (None or left out: unanswered). A response
+    that cannot be scored (two ODI sections unanswered, two PSFS activities) is kept with its
+    reason and no score; answers an item does not offer are refused.
+    """
+    course.client.ensure_active()
+    definition = shipped().get(instrument)
+    if definition is None:
+        raise ValidationError(_("There is no such questionnaire."), code="no_instrument")
+    taken_on = taken_on or timezone.localdate()
+    if taken_on > timezone.localdate() or taken_on < course.start_date:
+        raise ValidationError(
+            _("A questionnaire is taken between the course's start and today."),
+            code="taken_on",
+        )
+    try:
+        score = definition.score(answers)
+    except NotScored:
+        raise ValidationError(
+            _("Some answers are not among those the questionnaire offers; enter them again."),
+            code="invalid_answers",
+        ) from None
+    response = Response(
+        client=course.client,
+        course=course,
+        instrument=instrument,
+        when=when,
+        session_number=session_number,
+        days_after=days_after,
+        answers={key: value for key, value in answers.items() if value is not None},
+        score=score.value,
+        band=score.band,
+        subscore=score.subscore,
+        taken_on=taken_on,
+        how=how,
+        recorded_by=by,
+    )
+    response.full_clean()
+    response._history_user = by
+    response.save()
+    return response
+
+
+@dataclass
+class Result:
+    """One instrument of a course: where it started, where it is now, and what that means."""
+
+    instrument: object  # outcomes.instruments.Instrument
+    baseline: Response
+    latest: Response | None  # None while only the baseline is taken
+    change: object = None  # outcomes.scoring.Change, when both are scored and it can change
+
+
+def course_results(course):
+    """Baseline → latest of each instrument the course has scored, in one query."""
+    responses = list(
+        Response.objects.filter(course=course, score__isnull=False).order_by(
+            "taken_on", "recorded_at"
+        )
+    )
+    results = []
+    for code, definition in shipped().items():
+        taken = [r for r in responses if r.instrument == code]
+        baseline = next((r for r in taken if r.when == When.BASELINE), None)
+        if baseline is None:
+            continue
+        later = [r for r in taken if r is not baseline and r.taken_on >= baseline.taken_on]
+        latest = later[-1] if later else None
+        result = Result(definition, baseline, latest)
+        if latest is not None and definition.real_change is not None:
+            result.change = definition.change(
+                baseline.score, latest.score, settings.CLINIC_REAL_CHANGE.get(code)
+            )
+        results.append(result)
+    return results
