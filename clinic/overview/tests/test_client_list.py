@@ -9,6 +9,8 @@ from django.urls import reverse
 from clinic.models import AccessLog, Client, Condition
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory
 from clinic.tests.test_clients import post_new_client
+from consent.models import Kind
+from consent.tests.factories import consent
 from screening.tests.factories import screen
 
 
@@ -159,18 +161,22 @@ def test_the_client_list_needs_the_same_queries_whatever_the_number_of_records(
         ReferralNoteFactory.create_batch(2, client=registered)
         screen(registered, days_ago=20)
         screen(registered, found=["hypertension"])
+        consent(registered, days_ago=30)
+        consent(registered, kind=Kind.REFUSAL, days_ago=10)
     client.force_login(reception)
     # session, user, permissions (2), count, page of clients, their conditions, the
     # therapist and condition choices of the filter form, the back-office link check, and
-    # the eligibility of the whole page: latest records, screenings, answers, referrals
+    # the eligibility of the whole page: latest records, screenings, answers, referrals,
+    # consents
     # + renewing the idle session on every request: savepoint, update, release (3)
     # + the access log's rows for the clients shown, in one insert
     search(client, status="all")
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         response = client.get(reverse("overview:client_list"))
     shown = response.context["clients"]
     assert len(shown) == min(count, 25)
     assert all(c.eligibility_today.reasons[0].code == "contraindication_present" for c in shown)
+    assert all(c.eligibility_today.reasons[-1].code == "consent_refused" for c in shown)
     logged = AccessLog.objects.filter(view="client_list", user=reception)
     assert set(logged.values_list("client", flat=True)) == {c.pk for c in shown}
 
