@@ -1,3 +1,4 @@
+import base64
 import logging
 import uuid
 
@@ -130,6 +131,22 @@ def consent_of(request, pk, consent_id, perm="consent.view_consent", **access):
     return get_object_or_404(consents, pk=consent_id)
 
 
+def drawn(consent):
+    """The two signatures as images inside the page (data: addresses, which the CSP allows):
+    a page and its printed copy carry them, and read nothing more from the server."""
+    images = {}
+    for part in ("signature", "countersignature"):
+        stored = getattr(consent, part)
+        if not stored:
+            continue
+        try:
+            with stored.storage.open(stored.name, "rb") as image:
+                images[part] = "data:image/png;base64," + base64.b64encode(image.read()).decode()
+        except OSError:
+            logger.error("The %s of consent %s is missing from storage", part, consent.pk)
+    return images
+
+
 @audited("consent")
 @require_GET
 def consent_detail(request, pk, consent_id):
@@ -137,7 +154,7 @@ def consent_detail(request, pk, consent_id):
     return render(
         request,
         "consent/consent_detail.html",
-        {"client": consent.client, "consent": consent, "today": timezone.localdate()},
+        {"client": consent.client, "consent": consent, "images": drawn(consent)},
     )
 
 
@@ -148,7 +165,12 @@ def consent_print(request, pk, consent_id):
     return render(
         request,
         "consent/consent_print.html",
-        {"client": consent.client, "consent": consent, "printed_at": timezone.now()},
+        {
+            "client": consent.client,
+            "consent": consent,
+            "images": drawn(consent),
+            "printed_at": timezone.now(),
+        },
     )
 
 
