@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, InterfaceError, OperationalError, connection, transaction
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -33,7 +33,7 @@ from clinic.lib import second_factor
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
 from clinic.lib.change_log import change_log, versions_of
-from clinic.lib.scans import scan_format
+from clinic.lib.scans import stored_file_response
 from clinic.lib.versions import save_unless_conflict
 from clinic.models import ReferralNote
 from clinic.services import file_referral, register_client
@@ -211,26 +211,7 @@ def referral_scan(request, pk, referral_id):
     note = get_object_or_404(client.referral_notes, pk=referral_id)
     if not note.scan:
         raise Http404(_("This referral note has no scan."))
-    try:
-        scan = note.scan.open("rb")
-    except FileNotFoundError:
-        logger.error("Scan of referral note %s is missing from storage", note.pk)
-        raise Http404(_("The scan is missing from storage; ask a clinic admin.")) from None
-    found = scan_format(scan.read(16))
-    scan.seek(0)
-    if found is None:  # a file that changed on disk since it was checked
-        scan.close()
-        raise Http404(_("The stored scan is not a readable PDF, JPEG or PNG."))
-    extension, content_type = found
-    response = FileResponse(
-        scan, content_type=content_type, filename=f"referral-{note.pk}{extension}"
-    )
-    response["Cache-Control"] = "no-store, private"
-    if content_type != "application/pdf":
-        # Images are shown with no right to run scripts or reach other pages. PDFs go to the
-        # browser's own viewer, which refuses sandboxed documents and runs isolated anyway.
-        response["Content-Security-Policy"] = "sandbox"
-    return response
+    return stored_file_response(note.scan, f"referral-{note.pk}")
 
 
 def server_error(request):

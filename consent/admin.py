@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -48,9 +49,14 @@ class ConsentTextAdmin(HistoryAdmin):
     def shown_language(self, text):
         return format_html('<span lang="{}">{}</span>', text.language, text.get_language_display())
 
+    def get_queryset(self, request):
+        # Whether each text has been signed, for the whole list in its one query.
+        signed = Consent.objects.filter(text=OuterRef("pk"))
+        return super().get_queryset(request).annotate(signed=Exists(signed))
+
     @admin.display(description=_("signed"), boolean=True)
     def used(self, text):
-        return text.in_use
+        return text.signed
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = ConsentTextForm

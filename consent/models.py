@@ -246,6 +246,11 @@ class Consent(models.Model):
                 violation_error_message=_("Name the representative who signs."),
             ),
             models.CheckConstraint(
+                condition=Q(kind="personal_data") | ~Q(massage_type=""),
+                name="consent_names_the_massage",
+                violation_error_message=_("Choose the massage the client consents to."),
+            ),
+            models.CheckConstraint(
                 condition=Q(method="paper", scan__gt="")
                 | Q(method="screen", signature__gt="", countersignature__gt=""),
                 name="consent_signed",

@@ -6,7 +6,7 @@ from axes.helpers import get_client_ip_address
 from csp.decorators import csp_exempt
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinic import roles
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
-from clinic.lib.scans import scan_format
+from clinic.lib.scans import stored_file_response
 from consent.forms import (
     ConsentDetailsForm,
     PaperScanForm,
@@ -211,21 +211,4 @@ def consent_file(request, pk, consent_id, part):
     stored = getattr(consent, part)
     if not stored:
         raise Http404(_("This consent has no such file."))
-    try:
-        opened = stored.open("rb")
-    except FileNotFoundError:
-        logger.error("The %s of consent %s is missing from storage", part, consent.pk)
-        raise Http404(_("The file is missing from storage; ask a clinic admin.")) from None
-    found = scan_format(opened.read(16))
-    opened.seek(0)
-    if found is None:
-        opened.close()
-        raise Http404(_("The stored file is not a readable PDF, JPEG or PNG."))
-    extension, content_type = found
-    response = FileResponse(
-        opened, content_type=content_type, filename=f"consent-{consent.pk}-{part}{extension}"
-    )
-    response["Cache-Control"] = "no-store, private"
-    if content_type != "application/pdf":
-        response["Content-Security-Policy"] = "sandbox"
-    return response
+    return stored_file_response(stored, f"consent-{consent.pk}-{part}")

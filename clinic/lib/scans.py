@@ -1,8 +1,15 @@
-"""Scans of specialists' letters: which files are accepted, judged by their content."""
+"""Scans of specialists' letters and signed papers: which files are accepted, judged by their
+content, and how a stored one is served."""
+
+import logging
 
 from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
 from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+logger = logging.getLogger(__name__)
 
 MAX_SCAN_BYTES = 10 * 1024 * 1024
 
@@ -59,3 +66,29 @@ def validate_scan(upload):
             ),
             code="scan_type",
         )
+
+
+def stored_file_response(stored, filename):
+    """A stored scan (or drawn signature) as the response of a view that has checked the
+    user's role: never cached, and an image with no right to run anything. `filename` is
+    the download's name without its extension, which the file's content decides. The view
+    is exempt from the site's CSP (csp_exempt): Chrome's PDF viewer refuses a PDF served
+    under it, and images get the stricter policy set here."""
+    try:
+        opened = stored.open("rb")
+    except FileNotFoundError:
+        logger.error("%s is missing from storage", stored.name)
+        raise Http404(gettext("The file is missing from storage; ask a clinic admin.")) from None
+    found = scan_format(opened.read(16))
+    opened.seek(0)
+    if found is None:  # a file that changed in storage since it was checked
+        opened.close()
+        raise Http404(gettext("The stored file is not a readable PDF, JPEG or PNG."))
+    extension, content_type = found
+    response = FileResponse(opened, content_type=content_type, filename=f"{filename}{extension}")
+    response["Cache-Control"] = "no-store, private"
+    if content_type != "application/pdf":
+        # Images are shown with no right to run scripts or reach other pages. PDFs go to the
+        # browser's own viewer, which refuses sandboxed documents and runs isolated anyway.
+        response["Content-Security-Policy"] = "sandbox"
+    return response

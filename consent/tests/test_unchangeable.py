@@ -272,3 +272,25 @@ def test_a_change_to_a_signed_text_comes_into_force_no_earlier_than_today(admin_
     assert text.title != "Consent, revised"
     assert text.retired_on == timezone.localdate() + datetime.timedelta(days=7)
     assert new.in_force_from == timezone.localdate() and new.retired_on is None
+
+
+def test_the_list_of_texts_reads_whether_each_is_signed_in_one_query(admin_client_, signed):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = reverse("admin:consent_consenttext_changelist")
+    with CaptureQueriesContext(connection) as six_texts:
+        page = admin_client_.get(url)
+    assert page.context["cl"].result_list.get(pk=signed.text_id).signed
+    ConsentText.objects.exclude(pk=signed.text_id).filter(kind=Kind.REFUSAL).delete()
+    with CaptureQueriesContext(connection) as fewer:
+        admin_client_.get(url)
+    assert len(six_texts) == len(fewer)
+
+
+def test_a_consent_to_treatment_names_its_massage_whatever_the_path(client_record):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="Choose the massage the client consents to"):
+        consent(client_record, massage_type="")
+    assert not Consent.objects.exists()
