@@ -81,7 +81,7 @@ class ClientAdmin(HistoryAdmin):
                 ]
             },
         ),
-        (_("Contact"), {"fields": ["phone", "email", "address"]}),
+        (_("Contact"), {"fields": ["phone", "email", "language", "address"]}),
         (
             _("Clinical"),
             {

@@ -49,6 +49,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
             "sex",
             "phone",
             "email",
+            "language",
             "address",
             "occupation",
             "activity_level",
@@ -79,7 +80,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
         self.helper.layout = Layout(
             Row(Column("last_name"), Column("first_name"), Column("patronymic")),
             Row(Column("date_of_birth"), Column("sex")),
-            Row(Column("phone"), Column("email")),
+            Row(Column("phone"), Column("email"), Column("language")),
             "address",
             Row(Column("occupation"), Column("activity_level")),
             Field("complaint"),

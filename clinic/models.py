@@ -242,6 +242,13 @@ class Client(Versioned):
     sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices)
     phone = models.CharField(_("phone"), max_length=16, validators=[phone_validator])
     email = models.EmailField(_("e-mail"), blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("The language the client reads questionnaires in; empty: the clinic's."),
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     activity_level = models.CharField(
@@ -333,6 +340,11 @@ class Client(Versioned):
     @property
     def client_pk(self):
         return self.pk
+
+    @property
+    def reads_in(self):
+        """The language of what the client reads: their own, or the clinic's."""
+        return self.language or settings.LANGUAGE_CODE
 
     def ensure_active(self):
         """The one guard before anything of this client's records is added or changed: every

@@ -122,9 +122,18 @@ class Unchanged(Exception):
     """A questionnaire as given was about to be changed."""
 
 
-class ResponseQuerySet(models.QuerySet):
+class KeptAsGiven(models.QuerySet):
     def update(self, **kwargs):
-        raise Unchanged("Questionnaire responses are kept as they were given.")
+        raise Unchanged("Kept as it was given.")
+
+    def delete(self):
+        raise Unchanged("Kept as it was given.")
+
+
+class ResponseQuerySet(KeptAsGiven):
+    def current(self):
+        """Responses no correction has replaced: the ones that count."""
+        return self.filter(replaced_by__isnull=True)
 
 
 class Response(models.Model):
@@ -148,6 +157,8 @@ class Response(models.Model):
         _("days after the last session"), null=True, blank=True
     )
     answers = models.JSONField(_("answers"))
+    # PSFS: the activities the client named, by item id.
+    activities = models.JSONField(_("activities named"), default=dict, blank=True)
     score = models.DecimalField(_("score"), max_digits=5, decimal_places=1, null=True, blank=True)
     band = models.CharField(_("band"), max_length=20, blank=True)
     subscore = models.PositiveSmallIntegerField(_("subscore"), null=True, blank=True)
@@ -160,6 +171,17 @@ class Response(models.Model):
         related_name="+",
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    # A correction is a new response that replaces the one it corrects, with the reason; the
+    # replaced one stays as it was given.
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("corrects"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
 
     history = HistoricalRecords()
     objects = ResponseQuerySet.as_manager()
@@ -169,16 +191,111 @@ class Response(models.Model):
         verbose_name = _("questionnaire response")
         verbose_name_plural = _("questionnaire responses")
         indexes = [models.Index(fields=["course", "instrument", "when"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(replaces__isnull=True) | ~Q(correction_reason=""),
+                name="outcomes_response_correction_has_reason",
+                violation_error_message=_("Say why the questionnaire is corrected."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.get_instrument_display()}, {self.taken_on:%d.%m.%Y}"
 
     def save(self, *args, **kwargs):
-        # Locked once taken, as a signed record is: a correction is an addendum.
+        # Locked once taken, as a signed record is: a correction is a new response.
         if not self._state.adding:
             raise Unchanged(f"Response {self.pk} is kept as it was given.")
         super().save(*args, **kwargs)
 
+    def delete(self, *args, **kwargs):
+        raise Unchanged(f"Response {self.pk} is kept as it was given.")
+
+    @property
+    def point(self):
+        """Which measure point it answers: (instrument, when, session number, days after)."""
+        return (self.instrument, self.when, self.session_number, self.days_after)
+
     @property
     def client_pk(self):  # whose record it is, for the back office's access log
         return self.client_id
+
+
+class SkippedMeasure(models.Model):
+    """A questionnaire due on a course that was not taken, and why (the baseline where the
+    clinic lets it be skipped: CLINIC_BASELINE_MAY_BE_SKIPPED). Kept as given."""
+
+    course = models.ForeignKey(
+        Course, verbose_name=_("course"), on_delete=models.PROTECT, related_name="skipped_measures"
+    )
+    instrument = models.CharField(_("questionnaire"), max_length=20, choices=instrument_choices)
+    when = models.CharField(_("when"), max_length=20, choices=When.choices)
+    session_number = models.PositiveSmallIntegerField(_("after session"), null=True, blank=True)
+    days_after = models.PositiveSmallIntegerField(
+        _("days after the last session"), null=True, blank=True
+    )
+    reason = models.TextField(_("reason"))
+    skipped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("skipped by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    skipped_at = models.DateTimeField(_("skipped at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = KeptAsGiven.as_manager()
+
+    class Meta:
+        ordering = ["skipped_at"]
+        verbose_name = _("questionnaire skipped")
+        verbose_name_plural = _("questionnaires skipped")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="outcomes_skippedmeasure_has_reason",
+                violation_error_message=_("Say why the questionnaire is not taken."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()}: {self.reason}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise Unchanged(f"Skipped measure {self.pk} is kept as it was given.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise Unchanged(f"Skipped measure {self.pk} is kept as it was given.")
+
+    @property
+    def point(self):
+        return (self.instrument, self.when, self.session_number, self.days_after)
+
+
+class InstrumentText(models.Model):
+    """The wording of a questionnaire the product ships without it, in one language, loaded
+    by a clinic admin from the licensed file the clinic holds (manage.py
+    load_questionnaire_texts). Loading it again replaces it; its history keeps the old one."""
+
+    instrument = models.CharField(_("questionnaire"), max_length=20, choices=instrument_choices)
+    language = models.CharField(_("language"), max_length=5, choices=settings.LANGUAGES)
+    texts = models.JSONField(_("texts"))
+    sha256 = models.CharField(_("SHA-256 of the file"), max_length=64)
+    loaded_at = models.DateTimeField(_("loaded at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["instrument", "language"]
+        verbose_name = _("questionnaire wording")
+        verbose_name_plural = _("questionnaire wordings")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "language"], name="outcomes_instrumenttext_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_instrument_display()} ({self.language})"
