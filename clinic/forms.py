@@ -27,6 +27,16 @@ def therapists():
     )
 
 
+class LanguageSelect(forms.Select):
+    """Each language named in itself, and marked so (lang), as the language switcher does."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value:
+            option["attrs"]["lang"] = value
+        return option
+
+
 class ClientForm(VersionedForm, forms.ModelForm):
     # Longer than the stored number: spaces, dashes and brackets are typed, then dropped.
     phone = forms.CharField(
@@ -61,6 +71,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
             "date_of_birth": DayFirstDateInput(birth_date=True),
             "conditions": forms.CheckboxSelectMultiple,
             "complaint": forms.Textarea(attrs={"rows": 3}),
+            "language": LanguageSelect,
         }
 
     def __init__(self, *args, **kwargs):

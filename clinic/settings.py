@@ -342,5 +342,8 @@ CLINIC_REAL_CHANGE = {
         "percent": env_int("CLINIC_REAL_CHANGE_PAIN_PERCENT", 30),
     },
 }
+# Whether a baseline questionnaire that is due may be skipped with a reason; if not, the first
+# session of a course whose plan has a baseline is logged only once the baseline is taken.
+CLINIC_BASELINE_MAY_BE_SKIPPED = env_bool("CLINIC_BASELINE_MAY_BE_SKIPPED", False)
 # The clinic's name as consent texts print it ({clinic}); empty: "Manual therapy clinic".
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")

@@ -55,6 +55,7 @@ urlpatterns = [
     path("", include("consent.urls")),
     path("", include("screening.urls")),
     path("", include("sessions_app.urls")),
+    path("", include("outcomes.urls")),
     path("", include("clinic.overview.urls")),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),

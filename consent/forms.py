@@ -7,21 +7,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from clinic import roles
+from clinic.forms import LanguageSelect
 from clinic.lib.dates import DayFirstDateInput
 from clinic.lib.massage import MassageType
 from clinic.lib.scans import scan_format, validate_scan
 from consent.models import ABOUT_TREATMENT, Consent, ConsentText, Kind
 from consent.services import text_in_force
 from consent.signatures import signature_png
-
-
-class LanguageSelect(forms.Select):
-    """Each language named in itself, and marked so (lang), as the language switcher does."""
-
-    def create_option(self, name, value, *args, **kwargs):
-        option = super().create_option(name, value, *args, **kwargs)
-        option["attrs"]["lang"] = value
-        return option
 
 
 class ConsentDetailsForm(forms.Form):

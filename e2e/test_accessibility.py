@@ -5,6 +5,8 @@ import pytest
 
 from clinic.tests.factories import ReferralNoteFactory
 from e2e.conftest import accessibility_problems, shot, sign_in
+from outcomes.models import MeasurePoint, When
+from outcomes.tests.factories import odi, take
 from screening.tests.factories import screen
 from sessions_app.tests.factories import course_for, log, treatable_client
 
@@ -17,12 +19,27 @@ def records(clinic_admin):
     screen(person, days_ago=0, pressure=(120, 80))
     course = course_for(person, by=clinic_admin)
     session = log(course, days_ago=0)
+    # Questionnaires: the ODI taken at the baseline and after the session, the pain due.
+    for instrument, when, number in [
+        ("odi", When.BASELINE, None),
+        ("odi", When.AFTER_SESSION, 1),
+        ("pain", When.AFTER_SESSION, 1),
+    ]:
+        MeasurePoint.objects.create(
+            template=course.template, instrument=instrument, when=when, session_number=number
+        )
+    take(course, clinic_admin, odi(25))
+    answered = take(
+        course, clinic_admin, odi(14), when=When.AFTER_SESSION, session_number=1, days_ago=0
+    )
     return {
         "client": person,
         "course": course,
         "session": session,
         "note": ReferralNoteFactory(client=person),
         "consent": person.consents.get(),
+        "response": answered,
+        "due": MeasurePoint.objects.get(instrument="pain"),
     }
 
 
@@ -42,6 +59,7 @@ def signing(person, method):
 
 def pages(records):
     person, course, session = records["client"], records["course"], records["session"]
+    questionnaire = f"/clients/{person.pk}/courses/{course.pk}/questionnaires/{records['due'].pk}/"
     return {
         "start page": "/",
         "client list": "/clients/?q=lebedeva",
@@ -63,6 +81,11 @@ def pages(records):
         "consent on paper": signing(person, "paper"),
         "signed consent": records["consent"].get_absolute_url(),
         "consent withdrawal": f"{records['consent'].get_absolute_url()}withdraw/",
+        "questionnaire on the tablet": f"{questionnaire}tablet/",
+        "questionnaire to review": f"{questionnaire}tablet/?screen=1",
+        "questionnaire on paper": f"{questionnaire}paper/",
+        "questionnaire response": records["response"].get_absolute_url(),
+        "questionnaire correction": f"{records['response'].get_absolute_url()}correct/",
     }
 
 

@@ -21,7 +21,8 @@ SMALL_CONTROLS = """() => [...document.querySelectorAll(
     'main form input:not([type=hidden]), main form select, main form textarea, main form button')]
   .filter(el => el.offsetParent !== null)
   .map(el => {
-    const target = ['radio', 'checkbox'].includes(el.type) ? (el.closest('.form-check') || el) : el;
+    const choice = ['radio', 'checkbox'].includes(el.type);
+    const target = choice ? (el.closest('.form-check, .answer-option') || el) : el;
     const box = target.getBoundingClientRect();
     return {name: el.name || el.textContent.trim(), height: Math.round(box.height)};
   })

@@ -52,6 +52,19 @@ class Instrument:
     texts: dict = field(default_factory=dict)  # language -> the shipped texts
     # language -> {item id: a heading}, where headings may be shipped without the texts
     item_names: dict = field(default_factory=dict)
+    per_screen: int = 1  # how many items the tablet shows at once: one section per screen
+    unit: str = ""  # the score's unit: "%" for the ODI, none for a count or a scale
+
+    @property
+    def screens(self):
+        """The items in the groups the tablet shows one after another."""
+        return [
+            self.items[start : start + self.per_screen]
+            for start in range(0, len(self.items), self.per_screen)
+        ]
+
+    def name(self, language):
+        return self.names.get(language[:2], self.names["en"])
 
     @property
     def texts_shipped(self):
@@ -111,6 +124,8 @@ def parse(definition):
             terms=definition["terms"],
             texts=definition.get("texts", {}),
             item_names=definition.get("item_names", {}),
+            per_screen=definition.get("per_screen", 1),
+            unit=definition.get("unit", ""),
         )
     except (KeyError, TypeError) as missing:
         raise InvalidDefinition(f"the definition lacks {missing}") from None

@@ -4,6 +4,7 @@ questionnaires clients filled in (responses), scored by outcomes.instruments."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -11,6 +12,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.models import Client
 from outcomes.instruments import shipped
+from outcomes.scoring import band_label
 from sessions_app.models import Course, PlanTemplate
 
 
@@ -208,8 +210,24 @@ class Response(models.Model):
             raise Unchanged(f"Response {self.pk} is kept as it was given.")
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("outcomes:response", args=[self.client_id, self.pk])
+
     def delete(self, *args, **kwargs):
         raise Unchanged(f"Response {self.pk} is kept as it was given.")
+
+    @property
+    def is_replaced(self):
+        """Whether a correction replaced it (read with select_related("replaced_by"))."""
+        return hasattr(self, "replaced_by")
+
+    @property
+    def band_label(self):
+        return band_label(self.band)
+
+    @property
+    def unit(self):
+        return shipped()[self.instrument].unit
 
     @property
     def point(self):

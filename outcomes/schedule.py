@@ -1,12 +1,14 @@
 """Which questionnaires a course has due, and when: from its plan template's measure points,
-its sessions and the responses already taken."""
+its sessions, and the responses taken or skips kept."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import timezone
 
-from outcomes.models import MeasurePoint, Response, When
+from outcomes.models import MeasurePoint, Response, SkippedMeasure, When
+from sessions_app.models import Session
 
 
 @dataclass
@@ -15,47 +17,71 @@ class Due:
     # The day it falls due, once it can be known (after session 3: the day of the third
     # session); None while it waits for sessions yet to come.
     due_on: datetime.date | None
-    response: Response | None  # the one taken for it, if any
+    response: Response | None  # the one that counts, if taken
+    skipped: SkippedMeasure | None = None
 
     @property
     def taken(self):
         return self.response is not None
 
+    @property
+    def settled(self):
+        """Taken, or skipped with a reason."""
+        return self.taken or self.skipped is not None
+
     def is_due(self, today):
-        """Not taken, and its day has come."""
-        return not self.taken and self.due_on is not None and self.due_on <= today
+        """Not settled, and its day has come."""
+        return not self.settled and self.due_on is not None and self.due_on <= today
 
 
 def course_schedule(course):
-    """Every measure point of the course's template, with its day and its response, in three
-    queries whatever the course's length."""
-    points = list(MeasurePoint.objects.filter(template_id=course.template_id))
-    if not points:
-        return []
-    days = [
-        timezone.localtime(at).date()
-        for at in course.sessions.counted()
-        .order_by("performed_at")
-        .values_list("performed_at", flat=True)
-    ]
-    responses = {
-        (r.instrument, r.when, r.session_number, r.days_after): r
-        for r in Response.objects.filter(course=course).order_by("recorded_at")
+    """Every measure point of the course's template, with its day and its response."""
+    return schedules([course])[course.pk]
+
+
+def schedules(courses):
+    """course id -> its schedule (a list of Due), for any number of courses in four queries."""
+    courses = list(courses)
+    by_template = defaultdict(list)
+    for point in MeasurePoint.objects.filter(
+        template_id__in={course.template_id for course in courses}
+    ):
+        by_template[point.template_id].append(point)
+    with_points = [course.pk for course in courses if by_template[course.template_id]]
+    days, responses, skips = defaultdict(list), {}, {}
+    if with_points:
+        for course_id, at in (
+            Session.objects.counted()
+            .filter(course_id__in=with_points)
+            .order_by("performed_at")
+            .values_list("course_id", "performed_at")
+        ):
+            days[course_id].append(timezone.localtime(at).date())
+        for response in (
+            Response.objects.current().filter(course_id__in=with_points).order_by("recorded_at")
+        ):
+            responses[response.course_id, response.point] = response
+        for skip in SkippedMeasure.objects.filter(course_id__in=with_points):
+            skips[skip.course_id, skip.point] = skip
+    return {
+        course.pk: [
+            Due(
+                point=point,
+                due_on=due_on(point, course, days[course.pk]),
+                response=responses.get((course.pk, key(point))),
+                skipped=skips.get((course.pk, key(point))),
+            )
+            for point in by_template[course.template_id]
+        ]
+        for course in courses
     }
-    finished = len(days) >= course.planned_sessions or course.is_closed
-    return [
-        Due(
-            point=point,
-            due_on=due_on(point, course, days, finished),
-            response=responses.get(
-                (point.instrument, point.when, point.session_number, point.days_after)
-            ),
-        )
-        for point in points
-    ]
 
 
-def due_on(point, course, days, finished):
+def key(point):
+    return (point.instrument, point.when, point.session_number, point.days_after)
+
+
+def due_on(point, course, days):
     """Baseline: the course's start (before its first session); after session N: the day of
     the Nth session; discharge: the day of the last session, once the course is done;
     follow-up: that many days after it."""
@@ -63,6 +89,7 @@ def due_on(point, course, days, finished):
         return min([course.start_date, *days[:1]])
     if point.when == When.AFTER_SESSION:
         return days[point.session_number - 1] if len(days) >= point.session_number else None
+    finished = len(days) >= course.planned_sessions or course.is_closed
     if not finished or not days:
         return None
     if point.when == When.DISCHARGE:

@@ -136,6 +136,12 @@ def pain(answers):
     return Score(Decimal(value))
 
 
+def band_label(code):
+    """The words of a band's or risk group's code."""
+    labels = {band: label for _edge, band, label in ODI_BANDS} | dict(START_BACK_GROUPS)
+    return labels.get(code, "")
+
+
 def check_count(answers, count):
     if len(answers) != count:
         raise NotScored(f"{count} answers expected, {len(answers)} given")

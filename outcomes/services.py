@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.instruments import shipped
-from outcomes.models import Response, When
+from outcomes.models import Response, SkippedMeasure, When
 from outcomes.scoring import NotScored
+from sessions_app.models import Course
 
 
 @transaction.atomic
@@ -26,17 +27,48 @@ def record_response(
     taken_on=None,
     session_number=None,
     days_after=None,
+    activities=None,
+    replaces=None,
+    correction_reason="",
 ):
     """Score and keep a questionnaire of `course`'s client, or keep nothing.
 
     `answers` maps each item's id to its value (None or left out: unanswered). A response
     that cannot be scored (two ODI sections unanswered, two PSFS activities) is kept with its
-    reason and no score; answers an item does not offer are refused.
+    reason and no score; answers an item does not offer are refused. `activities` names the
+    PSFS activities rated. A correction `replaces` an earlier response of the same point,
+    with the reason; the earlier one stays as given.
     """
     course.client.ensure_active()
     definition = shipped().get(instrument)
     if definition is None:
         raise ValidationError(_("There is no such questionnaire."), code="no_instrument")
+    # Locking the course makes a form sent twice at once find the first one's response.
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    same_point = Response.objects.current().filter(
+        course=course,
+        instrument=instrument,
+        when=when,
+        session_number=session_number,
+        days_after=days_after,
+    )
+    if replaces is not None and not same_point.filter(pk=replaces.pk).exists():
+        raise ValidationError(
+            _("This questionnaire has been corrected already; correct the latest one."),
+            code="corrected",
+        )
+    if replaces is None and same_point.exists():
+        raise ValidationError(
+            _("This questionnaire is taken already; correct it if it was entered wrongly."),
+            code="taken",
+        )
+    activities = {key: name.strip() for key, name in (activities or {}).items() if name.strip()}
+    if definition.rule == "patient_specific":
+        unnamed = [
+            key for key, value in answers.items() if value is not None and key not in activities
+        ]
+        if unnamed:
+            raise ValidationError(_("Name each activity that is rated."), code="activity_unnamed")
     taken_on = taken_on or timezone.localdate()
     if taken_on > timezone.localdate() or taken_on < course.start_date:
         raise ValidationError(
@@ -58,12 +90,15 @@ def record_response(
         session_number=session_number,
         days_after=days_after,
         answers={key: value for key, value in answers.items() if value is not None},
+        activities=activities,
         score=score.value,
         band=score.band,
         subscore=score.subscore,
         taken_on=taken_on,
         how=how,
         recorded_by=by,
+        replaces=replaces,
+        correction_reason=correction_reason.strip(),
     )
     response.full_clean()
     response._history_user = by
@@ -84,9 +119,9 @@ class Result:
 def course_results(course):
     """Baseline → latest of each instrument the course has scored, in one query."""
     responses = list(
-        Response.objects.filter(course=course, score__isnull=False).order_by(
-            "taken_on", "recorded_at"
-        )
+        Response.objects.current()
+        .filter(course=course, score__isnull=False)
+        .order_by("taken_on", "recorded_at")
     )
     results = []
     for code, definition in shipped().items():
@@ -103,3 +138,28 @@ def course_results(course):
             )
         results.append(result)
     return results
+
+
+@transaction.atomic
+def skip_measure(*, course, point, reason, by):
+    """Keep that the questionnaire due at `point` is not taken, and why. A baseline is
+    skipped only where the clinic allows it (CLINIC_BASELINE_MAY_BE_SKIPPED)."""
+    course.client.ensure_active()
+    if point.when == When.BASELINE and not settings.CLINIC_BASELINE_MAY_BE_SKIPPED:
+        raise ValidationError(
+            _("The clinic takes every baseline questionnaire before the first session."),
+            code="baseline_required",
+        )
+    skipped = SkippedMeasure(
+        course=course,
+        instrument=point.instrument,
+        when=point.when,
+        session_number=point.session_number,
+        days_after=point.days_after,
+        reason=reason.strip(),
+        skipped_by=by,
+    )
+    skipped.full_clean()
+    skipped._history_user = by
+    skipped.save()
+    return skipped

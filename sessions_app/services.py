@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.utils import bulk_create_with_history
 
 from screening.services import eligibility
+from sessions_app import extensions
 from sessions_app.lib.technique import step_errors
 from sessions_app.models import (
     PAIN_SCALE,
@@ -400,6 +401,8 @@ def check_session(session, steps):
         )
         errors += [ValidationError(reason.message, code=reason.code) for reason in verdict.reasons]
     errors += measure_errors(session)
+    if session.number is None:
+        errors += extensions.session_errors(session, earlier)
     errors += step_errors(steps)
     errors += gentle_start_errors(steps, earlier, later)
     if errors:

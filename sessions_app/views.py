@@ -12,7 +12,7 @@ from clinic.lib.access import client_for
 from clinic.lib.audit import audited
 from clinic.lib.versions import EditConflict, VersionedForm, conflict_page, save_unless_conflict
 from screening.services import eligibility
-from sessions_app import services
+from sessions_app import extensions, services
 from sessions_app.forms import (
     AddendumForm,
     CourseEditForm,
@@ -116,6 +116,7 @@ def course_detail(request, pk, course_id):
             "sessions": sessions,
             "done": sum(not session.is_voided for session in sessions),
             "planned": course.planned.all(),
+            "panels": extensions.panels(request, course, "course"),
         },
     )
 
@@ -214,6 +215,7 @@ def session_create(request, pk, course_id):
             "form": form,
             "formset": formset,
             "refused_rows": refused_rows,
+            "panels": extensions.panels(request, course, "session_form"),
         },
     )
 

@@ -4,10 +4,13 @@ import time
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from clinic import roles
 
 
 def required(user):
@@ -30,3 +33,14 @@ def ask_for_code(request):
     """Send a clinic admin to give the code (or to set an authenticator up), then back here."""
     step = "two_factor_verify" if confirmed_device(request.user) else "two_factor_setup"
     return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")
+
+
+def clinic_admins_only(request, refusal):
+    """The gate of the clinic-wide pages (exports, reports), a back-office task: the clinic
+    admin's role, else PermissionDenied(`refusal`); then the second factor, whose page is
+    returned while it is due (None once given)."""
+    if not roles.is_clinic_admin(request.user):
+        raise PermissionDenied(refusal)
+    if required(request.user):
+        return ask_for_code(request)
+    return None

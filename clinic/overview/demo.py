@@ -8,6 +8,8 @@ from django.utils import timezone
 
 from clinic.models import ReferralNote
 from consent.demo import bulk_consents
+from outcomes.demo import MIDWAY, take_demo
+from outcomes.models import When
 from screening.models import Answer, Contraindication, Screening
 from sessions_app.models import Course, PlanTemplate, Session, SessionStep
 from sessions_app.services import (
@@ -30,10 +32,25 @@ DEMO_COURSES = {
     "petrova": (
         "classic",
         [(12, 7, 5), (10, 6, 4), (8, 5, 3), (6, 4, 3), (4, 3, 2), (2, 3, 1)],
-        {"addendum": 3},
+        # The questionnaires: the ODI's sum of 50 and the pain at the baseline and midway.
+        {"addendum": 3, "baseline": (22, 7), "midway": (13, 3)},
     ),
-    "sokolov": ("vacuum", [(9, 6, 5), (6, 5, 4), (3, 5, 3), (1, 4, 3)], {"draft": 4}),
-    "popova": ("spot", [(11, 5, 4), (9, 4, 3), (7, 4, 2), (5, 3, 2)], {"void": 4}),
+    "sokolov": (
+        "vacuum",
+        [(9, 6, 5), (6, 5, 4), (3, 5, 3), (1, 4, 3)],
+        {"draft": 4, "baseline": (17, 6)},
+    ),
+    "popova": (
+        "spot",
+        [(11, 5, 4), (9, 4, 3), (7, 4, 2), (5, 3, 2)],
+        {"void": 4, "baseline": (12, 5)},
+    ),
+}
+# What the client of a classic course named and rated at the baseline (PSFS, 0–10).
+DEMO_ACTIVITIES = {
+    ("Sitting through a working day", "Высидеть рабочий день"): 3,
+    ("Putting on socks", "Надеть носки"): 5,
+    ("Carrying the shopping", "Донести сумки из магазина"): 4,
 }
 # (English, Russian)
 GOALS = {
@@ -68,6 +85,17 @@ def add_demo_course(client, course, *, therapist, referral):
         frequency_days=2,
     )
     steps = [step.fields() for step in course.steps.select_related("technique", "zone")]
+    odi, pain = events["baseline"]
+    activities = {in_clinic_language(*names): rating for names, rating in DEMO_ACTIVITIES.items()}
+    take_demo(
+        course,
+        when=When.BASELINE,
+        on=first_day,
+        odi=odi,
+        pain=pain,
+        by=therapist,
+        activities=activities if massage_type == "classic" else None,
+    )
     for number, (days_ago, before, after) in enumerate(sessions, start=1):
         day = today - datetime.timedelta(days=days_ago)
         session = log_session(
@@ -79,6 +107,17 @@ def add_demo_course(client, course, *, therapist, referral):
             pain_after=after,
             tolerance="well" if after < before else "discomfort",
         )
+        if number == MIDWAY and "midway" in events:
+            odi, pain = events["midway"]
+            take_demo(
+                course,
+                when=When.AFTER_SESSION,
+                number=MIDWAY,
+                on=day,
+                odi=odi,
+                pain=pain,
+                by=therapist,
+            )
         if events.get("draft") == number:
             continue
         if events.get("void") == number:

@@ -6,7 +6,6 @@ from collections import Counter
 from django.conf import settings
 from django.contrib.auth.decorators import permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,12 +19,12 @@ from clinic.lib import second_factor
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited, record_each
 from clinic.lib.change_log import change_log, versions_of
+from clinic.lib.csv_export import csv_response
 from clinic.lib.record_kinds import csv_export, registered
 from clinic.models import Client
 from clinic.overview.forms import ClientFilterForm, SessionRangeForm
 from clinic.overview.lib import start_page
 from clinic.overview.lib.charts import body_map
-from clinic.overview.lib.csv_export import csv_response
 from clinic.overview.lib.fhir import client_bundle
 from clinic.overview.lib.history import ClientHistory
 from screening.services import eligibility, eligibility_for
@@ -57,6 +56,8 @@ def home(request):
         )
         # "Needs attention" gives each client's reasons (a contraindication found, a reading).
         record_each(request, [item["client"].pk for item in context["attention"]], "start_page")
+        if user.has_perm("outcomes.view_response"):
+            context["questionnaires"] = start_page.questionnaires_due(courses, today, therapist)
     if roles.is_clinic_admin(user):
         context["weekly"] = start_page.weekly_sessions(today)
     if user.has_perm("clinic.add_client"):
@@ -146,6 +147,7 @@ def client_detail(request, pk):
             "timeline": timeline,
             "csv_exports": history.csv_exports(),
             "pain": history.pain_chart(),
+            "outcome_charts": history.outcome_charts(),
             "mapped_course": mapped,
             "body": (
                 body_map(Zone.objects.all(), history.zone_counts(mapped))
@@ -207,12 +209,9 @@ def client_fhir(request, pk):
 
 
 def only_clinic_admins(request):
-    """The clinic-wide export is a back-office task: the same role and second factor."""
-    if not roles.is_clinic_admin(request.user):
-        raise PermissionDenied(_("The clinic-wide export is for clinic admins."))
-    if second_factor.required(request.user):
-        return second_factor.ask_for_code(request)
-    return None
+    return second_factor.clinic_admins_only(
+        request, _("The clinic-wide export is for clinic admins.")
+    )
 
 
 def sessions_export(request):

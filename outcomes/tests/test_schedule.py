@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from outcomes.models import MeasurePoint, Response, When
 from outcomes.schedule import course_schedule
+from outcomes.tests.factories import odi, take
 from sessions_app.tests.factories import course_for, log, standard_template, treatable_client
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,7 @@ def test_the_baseline_is_due_from_the_courses_start(template, therapist):
 
 def test_after_session_n_falls_on_the_day_of_that_session(template, therapist):
     course = course_for(treatable_client(), by=therapist, start_days_ago=5, planned=3)
+    take(course, therapist, odi(20))
     log(course, days_ago=4)
     log(course, days_ago=2)
     assert schedule(course)["pain", "after_session"].due_on == ago(2)
@@ -63,6 +65,7 @@ def test_after_session_n_falls_on_the_day_of_that_session(template, therapist):
 
 def test_discharge_and_follow_up_come_after_the_last_session(template, therapist):
     course = course_for(treatable_client(), by=therapist, start_days_ago=5, planned=2)
+    take(course, therapist, odi(20))
     log(course, days_ago=4)
     log(course, days_ago=1)
     due = schedule(course)
@@ -88,13 +91,14 @@ def test_a_questionnaire_taken_is_no_longer_due(template, therapist):
     assert baseline.taken and not baseline.is_due(TODAY)
 
 
-def test_the_schedule_reads_three_queries_however_long_the_course(
+def test_the_schedule_reads_four_queries_however_long_the_course(
     template, therapist, django_assert_num_queries
 ):
     course = course_for(treatable_client(), by=therapist, start_days_ago=12, planned=12)
+    take(course, therapist, odi(20))
     for days in range(10, 0, -1):
         log(course, days_ago=days)
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         course_schedule(course)
 
 

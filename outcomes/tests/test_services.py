@@ -1,35 +1,18 @@
 """Recording a questionnaire (scored, kept as given, bad answers refused) and a course's
 results from baseline to latest, judged by the clinic's thresholds."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from outcomes.models import Response, Unchanged, When
-from outcomes.services import course_results, record_response
+from outcomes.services import course_results
+from outcomes.tests import factories
+from outcomes.tests.factories import odi
 from sessions_app.tests.factories import course_for, treatable_client
 
 pytestmark = pytest.mark.django_db
-SECTIONS = [
-    "pain_intensity",
-    "personal_care",
-    "lifting",
-    "walking",
-    "sitting",
-    "standing",
-    "sleeping",
-    "sex_life",
-    "social_life",
-    "travelling",
-]
-
-
-def odi(total):
-    """Ten sections adding up to `total`."""
-    return {s: total // 10 + (1 if i < total % 10 else 0) for i, s in enumerate(SECTIONS)}
 
 
 @pytest.fixture
@@ -37,18 +20,8 @@ def course(therapist):
     return course_for(treatable_client(), by=therapist, start_days_ago=20)
 
 
-def take(course, by, answers, *, instrument="odi", when=When.BASELINE, days_ago=15, **kw):
-    taken_on = timezone.localdate() - datetime.timedelta(days=days_ago)
-    return record_response(
-        course=course,
-        instrument=instrument,
-        when=when,
-        answers=answers,
-        how=Response.How.PAPER,
-        by=by,
-        taken_on=taken_on,
-        **kw,
-    )
+def take(course, by, answers, *, days_ago=15, **kw):
+    return factories.take(course, by, answers, days_ago=days_ago, **kw)
 
 
 def test_a_response_is_scored_and_kept_as_given(course, therapist):

@@ -163,3 +163,49 @@ def body_map(zones, counts):
         }
         for zone in zones
     }
+
+
+# The questionnaires drawn on the client's page, with the top of their scale and its ticks.
+OUTCOME_SCALES = {"odi": (100, 20), "pain": (10, 2)}
+
+
+def outcome_chart(instrument, responses):
+    """A questionnaire's scores over the client's courses, oldest first: each taken (not
+    replaced by a correction) and scored, as points and as a table's rows."""
+    top, tick = OUTCOME_SCALES[instrument.code]
+    span = WIDTH - LEFT - RIGHT
+    step = span / (len(responses) - 1) if len(responses) > 1 else 0
+    usable = HEIGHT - TOP - BOTTOM
+
+    def y(value):
+        return round(TOP + usable * (top - float(value)) / top, 1)
+
+    points = [
+        {
+            "x": round(LEFT + (step * index if len(responses) > 1 else span / 2), 1),
+            "y": y(response.score),
+            "response": response,
+            "day": date_format(response.taken_on, "SHORT_DATE_FORMAT"),
+        }
+        for index, response in enumerate(responses)
+    ]
+    chosen = points
+    if len(points) > X_LABELS:
+        last = len(points) - 1
+        chosen = [points[round(last * i / (X_LABELS - 1))] for i in range(X_LABELS)]
+    return {
+        "code": instrument.code,
+        "higher_is_better": instrument.higher_is_better,
+        "width": WIDTH,
+        "height": HEIGHT,
+        "left": LEFT,
+        "right": WIDTH - RIGHT,
+        "bottom": HEIGHT - BOTTOM,
+        "top": top,
+        "x_labels": chosen,
+        "x_title": {"x": LEFT + span / 2, "y": HEIGHT - 6},
+        "y_title": {"x": 14, "y": TOP + usable / 2},
+        "ticks": [{"value": v, "y": y(v)} for v in range(0, top + 1, tick)],
+        "points": points,
+        "line": " ".join(f"{p['x']},{p['y']}" for p in points),
+    }

@@ -3,17 +3,19 @@
 Every kind of record comes from its own app through clinic.lib.record_kinds; `load` asks each
 registered kind the user may see for its records, each in a fixed number of queries, so the
 page costs the same whatever the length of the history. The pain chart and the body map of
-the client's page are drawn from the sessions read here.
+the client's page are drawn from the sessions read here, the questionnaires' charts from
+the responses.
 """
 
 from collections import Counter, defaultdict
 
 from django.db.models import Count
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clinic.lib import record_kinds
 from clinic.lib.record_kinds import Entry
-from clinic.overview.lib.charts import pain_chart
+from clinic.overview.lib.charts import OUTCOME_SCALES, outcome_chart, pain_chart
+from outcomes.instruments import shipped
 from sessions_app.models import SessionStep
 
 
@@ -92,6 +94,29 @@ class ClientHistory:
 
     def pain_chart(self):
         return pain_chart(self.counted_sessions()) if self.sees_sessions else None
+
+    def outcome_charts(self):
+        """The ODI and pain questionnaires over the client's courses, each as a chart with
+        its name: those taken, not replaced by a correction, and scored."""
+        charts = []
+        for code in OUTCOME_SCALES:
+            responses = sorted(
+                (
+                    r
+                    for r in self.records("response")
+                    if r.instrument == code and r.score is not None and not r.is_replaced
+                ),
+                key=lambda r: (r.taken_on, r.recorded_at),
+            )
+            if responses:
+                instrument = shipped()[code]
+                charts.append(
+                    {
+                        "name": instrument.name(translation.get_language()),
+                        "chart": outcome_chart(instrument, responses),
+                    }
+                )
+        return charts
 
     def counted_sessions(self):
         """The sessions that count (not voided), oldest first."""

@@ -7,11 +7,14 @@ from collections import defaultdict
 from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format
 
 from clinic.lib.days import day_bounds, start_of
 from clinic.models import Client
+from outcomes.instruments import shipped
+from outcomes.models import MeasurePoint, When
+from outcomes.schedule import schedules
 from screening.services import Code, eligibility_for
 from sessions_app.models import Course, PlannedSession, Session
 
@@ -101,6 +104,31 @@ def needing_attention(courses, today):
         if notes:
             attention.append({"client": client, "notes": notes})
     return attention
+
+
+def questionnaires_due(courses, today, therapist=None, limit=COURSES_SHOWN):
+    """The questionnaires due now on the courses shown, and on the most recent courses
+    completed within a year whose plan has a follow-up, in six queries."""
+    ended = Course.objects.filter(
+        status=Course.Status.COMPLETED,
+        updated_at__gte=start_of(today - datetime.timedelta(days=365)),
+        template__in=MeasurePoint.objects.filter(when=When.FOLLOW_UP).values("template"),
+    )
+    if therapist is not None:
+        ended = ended.filter(therapist=therapist)
+    courses = [*courses, *ended.select_related("client").order_by("-updated_at")[:limit]]
+    by_id = {course.pk: course for course in courses}
+    language = translation.get_language()
+    return [
+        {
+            "course": by_id[course_id],
+            "due": due,
+            "name": shipped()[due.point.instrument].name(language),
+        }
+        for course_id, schedule in schedules(courses).items()
+        for due in schedule
+        if due.is_due(today)
+    ]
 
 
 def sessions_logged_on(day, therapist=None):

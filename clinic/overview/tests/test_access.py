@@ -13,6 +13,8 @@ from clinic.models import AccessLog, Client
 from clinic.tests.factories import ReferralNoteFactory
 from clinic.tests.test_conflicts import form_of
 from consent.tests.factories import consent
+from outcomes.models import MeasurePoint, When
+from outcomes.tests.factories import take
 from screening.tests.factories import screen
 from sessions_app.tests.factories import course_for, log
 
@@ -21,6 +23,7 @@ LOGIN = "login"  # an anonymous request sent to the login page
 # URLs that name a client and one of its records, or one of its CSV exports
 REFERRAL, SCREENING, COURSE, SESSION = "referral", "screening", "course", "session"
 CONSENT, CONSENT_FILE = "consent", "consent file"
+POINT, RESPONSE = "questionnaire due", "questionnaire response"
 SESSIONS_CSV = "sessions.csv"
 
 # url name, what its URL names (nothing, a client, a client's record), method,
@@ -154,6 +157,56 @@ MATRIX = [
         CONSENT,
         "post",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    # The questionnaires: filled in, entered, skipped, read and corrected by those who take
+    # them (therapists, clinic admins); reception does not see them.
+    (
+        "outcomes:tablet",
+        POINT,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "outcomes:tablet",
+        POINT,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        "outcomes:paper",
+        POINT,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "outcomes:paper",
+        POINT,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "outcomes:skip",
+        POINT,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        "outcomes:done",
+        COURSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "outcomes:response",
+        RESPONSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "outcomes:correct",
+        RESPONSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
     ),
     (
         "clinic:client_create",
@@ -317,6 +370,19 @@ MATRIX = [
         "get",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
     ),
+    # The clinic's outcomes: without a query, the last twelve months of the ODI.
+    (
+        "outcomes:report",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
+    ),
+    (
+        "outcomes:report_csv",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
+    ),
     # Without its dates the export answers 400 with the form and what to fix.
     (
         "overview:clinic_sessions_csv",
@@ -431,13 +497,31 @@ def url_args(client_record):
     note = ReferralNoteFactory(client=client_record, scan=letter)
     course = course_for(client_record)
     consented = consent(client_record)
+    screening = screen(client_record)
+    session = log(course, days_ago=0)
+    # A baseline due (after the session, which it would otherwise have held back) and an
+    # answer to another questionnaire.
+    point = MeasurePoint.objects.create(
+        template=course.template, instrument="pain", when=When.BASELINE
+    )
+    answered = take(
+        course,
+        course.therapist,
+        {"pain_now": 5},
+        instrument="pain",
+        when=When.AFTER_SESSION,
+        session_number=1,
+        days_ago=0,
+    )
     return {
         False: [],
         True: [client_record.pk],
         REFERRAL: [client_record.pk, note.pk],
-        SCREENING: [client_record.pk, screen(client_record).pk],
+        SCREENING: [client_record.pk, screening.pk],
         COURSE: [client_record.pk, course.pk],
-        SESSION: [client_record.pk, log(course, days_ago=0).pk],
+        SESSION: [client_record.pk, session.pk],
+        POINT: [client_record.pk, course.pk, point.pk],
+        RESPONSE: [client_record.pk, answered.pk],
         SESSIONS_CSV: [client_record.pk, "sessions"],
         CONSENT: [client_record.pk, consented.pk],
         CONSENT_FILE: [client_record.pk, consented.pk, "signature"],

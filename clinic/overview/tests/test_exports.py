@@ -48,7 +48,11 @@ def test_every_demo_client_exports_a_valid_fhir_r4_bundle(client, demo, therapis
         kinds = [entry.resource.resource_type for entry in bundle.entry]
         assert kinds[0] == "Patient"
         assert kinds.count("ServiceRequest") == person.referral_notes.count()
-        assert kinds.count("QuestionnaireResponse") == person.screenings.count()
+        # Screenings and outcome questionnaires are both answers to a questionnaire.
+        answered = person.screenings.count() + person.responses.count()
+        assert kinds.count("QuestionnaireResponse") == answered
+        instruments = set(person.responses.values_list("instrument", flat=True))
+        assert kinds.count("Questionnaire") == len(instruments)
         assert kinds.count("Procedure") == Session.objects.filter(course__client=person).count()
         assert kinds.count("Consent") == person.consents.count()
 
@@ -134,8 +138,12 @@ def test_sessions_become_procedures_with_pain_observations(client, demo, therapi
     assert [p["status"] for p in procedures] == ["completed"] * 3 + ["entered-in-error"]
     assert all(p["basedOn"][0]["reference"].startswith("urn:uuid:") for p in procedures)
     assert {site["text"] for site in procedures[0]["bodySite"]} >= {"Lumbar zone", "Gluteal zone"}
+    # The pain before and after each session (the pain questionnaires are observations too,
+    # of no procedure)
     pains = [
-        o for o in resources(response, "Observation") if o["code"]["coding"][0]["code"] == "72514-3"
+        o
+        for o in resources(response, "Observation")
+        if o["code"]["coding"][0]["code"] == "72514-3" and "partOf" in o
     ]
     assert len(pains) == 2 * len(procedures)
     assert [o["valueInteger"] for o in pains[:2]] == [5, 4]
@@ -383,4 +391,7 @@ def test_the_access_log_names_every_audited_view():
         "back_office_history": "Back office: a record's history",
         "back_office_list": "Back office: a list of records",
         "conflict": "Edit conflict page",
+        "response": "Questionnaire response",
+        "questionnaire_form": "Questionnaire form",
+        "questionnaires_csv": "Questionnaires CSV",
     }

@@ -19,6 +19,8 @@ from conftest import user_with_role
 from consent.models import Kind
 from consent.services import withdraw
 from consent.tests.factories import consent
+from outcomes.models import MeasurePoint, When
+from outcomes.tests.factories import odi, take
 from screening.models import Contraindication
 from screening.services import eligibility
 from screening.tests.factories import screen
@@ -30,6 +32,8 @@ pytestmark = pytest.mark.django_db
 
 # What may stay in Latin letters on a Russian page: codes and formats, never words.
 ALLOWED = {"ICD", "FHIR", "CSV", "PDF", "JPEG", "PNG", "LOINC", "HL7", "JSON", "SVG", "SHA"}
+# The questionnaires' own abbreviations, as colleagues and insurers name them in Russian too.
+ALLOWED |= {"ODI", "RMDQ", "PSFS", "STarT", "Back"}
 CODES = re.compile(
     r"\b(?:[A-Z]\d{2}(?:\.\d{1,2})?"  # ICD-10: M42, M51.1
     r"|C-\d+"  # record numbers
@@ -135,6 +139,28 @@ def history(russian_staff):
         reason="Переезжает.",
         by=therapist,
     )
+    # Questionnaires: a baseline pain score taken, an ODI and a pain score due, and an ODI
+    # entered, then corrected.
+    client.language = "ru"
+    client.save()
+    for instrument, when, number in [
+        ("odi", When.BASELINE, None),
+        ("pain", When.BASELINE, None),
+        ("pain", When.AFTER_SESSION, 1),
+        ("odi", When.DISCHARGE, None),
+    ]:
+        MeasurePoint.objects.create(
+            template=course.template, instrument=instrument, when=when, session_number=number
+        )
+    entered = take(course, therapist, odi(20))
+    take(
+        course,
+        therapist,
+        odi(15),
+        replaces=entered,
+        correction_reason="Перепутаны разделы.",
+    )
+    answered = take(course, therapist, {"pain_now": 6}, instrument="pain")
     # The factories' other staff (who recorded a note, who screened) get Russian names too.
     get_user_model().objects.filter(language="").update(first_name="Анна", last_name="Кузнецова")
     return {
@@ -143,12 +169,15 @@ def history(russian_staff):
         "signed": signed,
         "draft": draft,
         "consent": signed_consent,
+        "response": answered,
     }
 
 
 def pages(history, staff):
     client, course, signed = history["client"], history["course"], history["signed"]
-    consented = history["consent"]
+    consented, answered = history["consent"], history["response"]
+    due = MeasurePoint.objects.get(instrument="pain", when=When.AFTER_SESSION)
+    odi = MeasurePoint.objects.get(instrument="odi", when=When.DISCHARGE)
     signing = reverse("consent:sign", args=[client.pk])
     details = {
         "kind": "treatment",
@@ -181,6 +210,15 @@ def pages(history, staff):
             reverse("sessions_app:session_create", args=[client.pk, course.pk]),
         ),
         (staff[roles.CLINIC_ADMIN], reverse("overview:sessions_export")),
+        (staff[roles.THERAPIST], reverse("outcomes:tablet", args=[client.pk, course.pk, due.pk])),
+        (
+            staff[roles.THERAPIST],
+            reverse("outcomes:tablet", args=[client.pk, course.pk, due.pk]) + "?screen=1",
+        ),
+        (staff[roles.THERAPIST], reverse("outcomes:done", args=[client.pk, course.pk])),
+        (staff[roles.THERAPIST], reverse("outcomes:paper", args=[client.pk, course.pk, odi.pk])),
+        (staff[roles.THERAPIST], history["response"].get_absolute_url()),
+        (staff[roles.THERAPIST], reverse("outcomes:correct", args=[client.pk, answered.pk])),
         (staff[roles.RECEPTION], reverse("password_change")),
         (staff[roles.RECEPTION], reverse("consent:take", args=[client.pk])),
         # The signing pages, once the details are chosen (posted to the first page).

@@ -114,10 +114,11 @@ def test_a_clinic_admin_sees_the_whole_clinic_and_sessions_per_therapist_per_wee
         # (each count includes renewing the idle session: savepoint, update, release)
         # session, user, permissions (2), the role check, the most recent open courses and
         # their progress (2), planned visits, how many are open, sessions logged today,
-        # eligibility of their clients (5); a clinic admin adds the weekly counts and their
-        # therapists, recent clients and those waiting for a referral
-        ("clinic_admin", 22),
-        ("therapist", 18),
+        # eligibility of their clients (5), the questionnaires due (ended courses with a
+        # follow-up, measure points: two while no plan has any); a clinic admin adds the
+        # weekly counts and their therapists, recent clients and those waiting for a referral
+        ("clinic_admin", 24),
+        ("therapist", 20),
         # session, user, permissions (2), the role check, recent clients, waiting clients
         ("reception", 10),
     ],

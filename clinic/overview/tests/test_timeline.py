@@ -35,6 +35,7 @@ def test_the_timeline_holds_every_kind_of_record_newest_first(client, petrova, t
         "course",
         "session",
         "addendum",
+        "response",
     }
     sessions = [e.record.number for e in entries if e.kind == "session"]
     assert sessions == [6, 5, 4, 3, 2, 1]
@@ -51,7 +52,7 @@ def test_a_session_entry_shows_its_steps_pain_and_tolerance(client, petrova, the
 
 
 @pytest.mark.parametrize(
-    "kind", ["referral", "consent", "screening", "course", "session", "addendum"]
+    "kind", ["referral", "consent", "screening", "course", "session", "addendum", "response"]
 )
 def test_the_timeline_filters_by_kind(client, petrova, therapist, kind):
     entries = timeline_of(client, therapist, petrova, kind=kind).context["timeline"].object_list

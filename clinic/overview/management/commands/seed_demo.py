@@ -17,8 +17,10 @@ from clinic.overview.demo import DEMO_COURSES, add_demo_course, generate_history
 from clinic.services import file_referral, register_client
 from consent.demo import sign_on_screen, write_sample_texts
 from consent.models import Kind
+from outcomes.demo import add_demo_points
 from screening.models import Answer, Contraindication
 from screening.services import record_screening
+from sessions_app.models import PlanTemplate
 
 # The demo speaks the clinic's language (CLINIC_LANGUAGE): Russian names and texts for a
 # Russian clinic, English ones otherwise. Each pair below is (English, Russian).
@@ -309,6 +311,7 @@ class Command(BaseCommand):
             by=accounts[roles.CLINIC_ADMIN],
             in_force_from=timezone.localdate() - datetime.timedelta(days=730),
         )
+        add_demo_points(PlanTemplate.objects.all())
         conditions = {c.icd10: c for c in Condition.objects.all()}
         created = 0
         for key, *names, born, sex, phone, activity, english, russian, codes in DEMO_CLIENTS:

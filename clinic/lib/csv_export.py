@@ -7,6 +7,7 @@ while the file streams out, are written in that same language.
 
 import csv
 import itertools
+from decimal import Decimal
 
 from django.http import StreamingHttpResponse
 from django.utils import translation
@@ -16,6 +17,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def cell(value):
+    """A cell: a number as it is (a negative change is a number, not a formula); text that a
+    spreadsheet would run as a formula, quoted."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return str(value)
     text = "" if value is None else str(value)
     return f"'{text}" if text.lstrip(" ").startswith(FORMULA_STARTS) else text
 
