@@ -8,9 +8,12 @@ from django.utils import timezone
 
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory
 from consent.tests.factories import consent
+from outcomes.models import MeasurePoint, When
+from outcomes.tests.factories import odi, take
 from screening.tests.factories import screen
+from sessions_app.models import Course
 from sessions_app.services import schedule_sessions
-from sessions_app.tests.factories import course_for, log, treatable_client
+from sessions_app.tests.factories import course_for, log, standard_template, treatable_client
 
 pytestmark = pytest.mark.django_db
 
@@ -143,3 +146,28 @@ def test_each_of_todays_sessions_is_one_tap_from_its_form(client, therapist, rec
     # Once logged, the visit is done and offers no second session.
     log(course, days_ago=0)
     assert f'href="{form}"' not in start_page(client, therapist).content.decode()
+
+
+@pytest.mark.parametrize("size", [1, 4])
+def test_the_questionnaires_due_are_listed_in_the_same_queries_however_many(
+    client, therapist, django_assert_num_queries, size
+):
+    for when, days in [(When.BASELINE, None), (When.FOLLOW_UP, 7)]:
+        MeasurePoint.objects.create(
+            template=standard_template(), instrument="odi", when=when, days_after=days
+        )
+    courses = [scheduled_course(therapist, first_name=f"Client{i}") for i in range(size)]
+    # A course that ended ten days ago: its follow-up a week after the last session is due.
+    ended = course_for(treatable_client(first_name="Ended"), by=therapist, planned=1)
+    take(ended, therapist, odi(20))
+    log(ended, days_ago=10)
+    Course.objects.filter(pk=ended.pk).update(status=Course.Status.COMPLETED)
+    client.force_login(therapist)
+    # 20 without questionnaires, + the sessions' days, responses and skips of the schedule
+    with django_assert_num_queries(23):
+        response = client.get(reverse("overview:home"))
+    due = {
+        (item["course"].pk, item["due"].point.when) for item in response.context["questionnaires"]
+    }
+    assert due == {(course.pk, When.BASELINE) for course in courses} | {(ended.pk, When.FOLLOW_UP)}
+    assert "Questionnaires due" in response.content.decode()
