@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 
 from clinic.tests.factories import ReferralNoteFactory
 from consent.tests.factories import consent, sample_texts
+from outcomes.models import MeasurePoint, When
+from outcomes.tests.factories import SECTIONS, take
 from screening.models import Contraindication
 from screening.tests.factories import screen
 from sessions_app.models import PlanTemplate
@@ -54,7 +56,7 @@ IGNORED = {
 }
 
 
-RECORDS = {"clinic", "consent", "screening", "sessions_app", "auth"}
+RECORDS = {"clinic", "consent", "screening", "sessions_app", "outcomes", "auth"}
 
 
 def rows():
@@ -95,6 +97,7 @@ def records(client_record, therapist):
     course = course_for(client_record, by=therapist)
     signed = sign_session(session=log(course, days_ago=1), by=therapist)
     draft = log(course, days_ago=0)
+    answered = take(course, therapist, {"pain_now": 4}, instrument="pain")
     return {
         "client": client_record,
         "note": note,
@@ -102,6 +105,7 @@ def records(client_record, therapist):
         "session": signed,
         "draft": draft,
         "consent": consented,
+        "response": answered,
     }
 
 
@@ -277,6 +281,39 @@ def test_the_withdrawal_form(client, therapist, records, data):
     consent_ = records["consent"]
     url = reverse("consent:withdraw", args=[consent_.client_id, consent_.pk])
     post_and_check(client, url, data)
+
+
+PSFS_FIELDS = ("taken_on", *(f"activity{n}{name}" for n in (1, 2, 3) for name in ("", "-name")))
+
+
+@EXAMPLES
+@given(
+    odi=fields("taken_on", *SECTIONS),
+    psfs=fields(*PSFS_FIELDS),
+    screen=fields("screen", "pain_now", "next", "back", "send"),
+    skip=fields("reason"),
+    correction=fields("taken_on", "pain_now", "correction_reason"),
+)
+def test_the_questionnaire_forms(client, therapist, records, odi, psfs, screen, skip, correction):
+    client.force_login(therapist)
+    course = records["course"]
+    due = {
+        code: MeasurePoint.objects.get_or_create(
+            template=course.template, instrument=code, when=When.DISCHARGE
+        )[0].pk
+        for code in ("odi", "psfs", "pain")
+    }
+    args = [course.client_id, course.pk]
+    post_and_check(client, reverse("outcomes:paper", args=[*args, due["odi"]]), odi)
+    post_and_check(client, reverse("outcomes:paper", args=[*args, due["psfs"]]), psfs)
+    tablet = reverse("outcomes:tablet", args=[*args, due["pain"]])
+    post_and_check(client, tablet, screen)
+    check(client.get(tablet, {"screen": screen["screen"]}), rows())
+    post_and_check(client, reverse("outcomes:skip", args=[*args, due["pain"]]), skip)
+    taken = records["response"]
+    post_and_check(
+        client, reverse("outcomes:correct", args=[course.client_id, taken.pk]), correction
+    )
 
 
 @EXAMPLES
