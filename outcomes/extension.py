@@ -34,7 +34,8 @@ class Questionnaires(CourseExtension):
                     "due": due,
                     "name": shipped()[due.point.instrument].name(language),
                     "now": due.is_due(today),
-                    "may_skip": may_skip(due.point),
+                    "missed": due.is_missed(today),
+                    "may_skip": may_skip(due, today),
                 }
                 for due in schedule
             ],
@@ -48,24 +49,40 @@ class Questionnaires(CourseExtension):
     def session_errors(self, session, earlier):
         if earlier:
             return []
+        # A baseline counts when it was scored on or before the session's day (an unscored
+        # one, sent half-answered, is no baseline), or was skipped with a reason.
+        day = timezone.localdate(session.performed_at)
         missing = [
             due
             for due in course_schedule(session.course)
-            if due.point.when == When.BASELINE and not due.settled
+            if due.point.when == When.BASELINE
+            and not due.skipped
+            and not (
+                due.response and due.response.score is not None and due.response.taken_on <= day
+            )
         ]
         if not missing:
             return []
         listed = ", ".join(str(due.point.get_instrument_display()) for due in missing)
         message = (
             gettext(
-                "Take the baseline questionnaires before the first session, or skip them "
-                "with a reason: %(names)s."
+                "Take the baseline questionnaires, answered enough to be scored, before the "
+                "first session, or skip them with a reason: %(names)s."
             )
             if settings.CLINIC_BASELINE_MAY_BE_SKIPPED
-            else gettext("Take the baseline questionnaires before the first session: %(names)s.")
+            else gettext(
+                "Take the baseline questionnaires, answered enough to be scored, before the "
+                "first session: %(names)s."
+            )
         )
         return [ValidationError(message % {"names": listed}, code="baseline_due")]
 
 
-def may_skip(point):
-    return point.when != When.BASELINE or settings.CLINIC_BASELINE_MAY_BE_SKIPPED
+def may_skip(due, today):
+    """Any questionnaire may be kept as not taken, with why; a baseline before the first
+    session only where the clinic allows it (once missed, it is history)."""
+    return (
+        due.point.when != When.BASELINE
+        or settings.CLINIC_BASELINE_MAY_BE_SKIPPED
+        or due.is_missed(today)
+    )

@@ -77,7 +77,8 @@ class Instrument:
             raise scoring.NotScored(f"{self.code} has no items {sorted(unknown)}")
         for item in self.items:
             value = answers.get(item.id)
-            if value is not None and value not in item.values:
+            # An answer is one of the item's numbers (True is not 1 here).
+            if value is not None and (type(value) is not int or value not in item.values):
                 raise scoring.NotScored(f"{value!r} is not an answer to {self.code}.{item.id}")
         return RULES[self.rule]([answers.get(item.id) for item in self.items])
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -202,13 +203,14 @@ class Response(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_instrument_display()}, {self.taken_on:%d.%m.%Y}"
+        return f"{self.get_instrument_display()}, {date_format(self.taken_on, 'SHORT_DATE_FORMAT')}"
 
     def save(self, *args, **kwargs):
         # Locked once taken, as a signed record is: a correction is a new response.
         if not self._state.adding:
             raise Unchanged(f"Response {self.pk} is kept as it was given.")
-        super().save(*args, **kwargs)
+        # Inserted, never written over an existing row that shares its primary key.
+        super().save(*args, **{**kwargs, "force_insert": True})
 
     def get_absolute_url(self):
         return reverse("outcomes:response", args=[self.client_id, self.pk])
@@ -282,7 +284,7 @@ class SkippedMeasure(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise Unchanged(f"Skipped measure {self.pk} is kept as it was given.")
-        super().save(*args, **kwargs)
+        super().save(*args, **{**kwargs, "force_insert": True})
 
     def delete(self, *args, **kwargs):
         raise Unchanged(f"Skipped measure {self.pk} is kept as it was given.")

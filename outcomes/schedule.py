@@ -19,6 +19,8 @@ class Due:
     due_on: datetime.date | None
     response: Response | None  # the one that counts, if taken
     skipped: SkippedMeasure | None = None
+    # The last day it can be taken: a baseline's is the first session's; None: no end.
+    closes_on: datetime.date | None = None
 
     @property
     def taken(self):
@@ -30,8 +32,17 @@ class Due:
         return self.taken or self.skipped is not None
 
     def is_due(self, today):
-        """Not settled, and its day has come."""
-        return not self.settled and self.due_on is not None and self.due_on <= today
+        """Not settled, its day has come, and it can still be taken."""
+        return (
+            not self.settled
+            and self.due_on is not None
+            and self.due_on <= today
+            and not self.is_missed(today)
+        )
+
+    def is_missed(self, today):
+        """Not settled, and too late to take (a baseline after the first session)."""
+        return not self.settled and self.closes_on is not None and self.closes_on < today
 
 
 def course_schedule(course):
@@ -70,6 +81,9 @@ def schedules(courses):
                 due_on=due_on(point, course, days[course.pk]),
                 response=responses.get((course.pk, key(point))),
                 skipped=skips.get((course.pk, key(point))),
+                closes_on=days[course.pk][0]
+                if point.when == When.BASELINE and days[course.pk]
+                else None,
             )
             for point in by_template[course.template_id]
         ]
@@ -79,6 +93,27 @@ def schedules(courses):
 
 def key(point):
     return (point.instrument, point.when, point.session_number, point.days_after)
+
+
+def counted_days(course):
+    """The days of the course's counted sessions, in order."""
+    return [
+        timezone.localtime(at).date()
+        for at in Session.objects.counted()
+        .filter(course=course)
+        .order_by("performed_at")
+        .values_list("performed_at", flat=True)
+    ]
+
+
+def taking_window(point, course, days, today):
+    """The first and last day a questionnaire of `point` may be dated, or None while it is
+    not due: a baseline from the course's start to its first session (today, before any),
+    the others from the day they fall due to today."""
+    if point.when == When.BASELINE:
+        return course.start_date, min([today, *days[:1]])
+    first = due_on(point, course, days)
+    return None if first is None or first > today else (first, today)
 
 
 def due_on(point, course, days):

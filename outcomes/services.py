@@ -7,12 +7,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from outcomes.instruments import shipped
-from outcomes.models import Response, SkippedMeasure, When
+from outcomes.models import MeasurePoint, Response, SkippedMeasure, When
+from outcomes.schedule import counted_days, taking_window
 from outcomes.scoring import NotScored
-from sessions_app.models import Course
+from sessions_app.models import Course, Session
 
 
 @transaction.atomic
@@ -69,10 +71,33 @@ def record_response(
         ]
         if unnamed:
             raise ValidationError(_("Name each activity that is rated."), code="activity_unnamed")
-    taken_on = taken_on or timezone.localdate()
-    if taken_on > timezone.localdate() or taken_on < course.start_date:
+    point = MeasurePoint(
+        instrument=instrument, when=when, session_number=session_number, days_after=days_after
+    )
+    planned = MeasurePoint.objects.filter(
+        template_id=course.template_id,
+        instrument=instrument,
+        when=when,
+        session_number=session_number,
+        days_after=days_after,
+    )
+    if replaces is None and not planned.exists():
+        raise ValidationError(_("The course's plan has no such questionnaire."), code="not_planned")
+    today = timezone.localdate()
+    taken_on = taken_on or today
+    window = taking_window(point, course, counted_days(course), today)
+    if window is None:
         raise ValidationError(
-            _("A questionnaire is taken between the course's start and today."),
+            _("This questionnaire is not due yet: %(point)s.") % {"point": point.describe()},
+            code="not_due",
+        )
+    if not window[0] <= taken_on <= window[1]:
+        raise ValidationError(
+            _("Date this questionnaire from %(first)s to %(last)s.")
+            % {
+                "first": date_format(window[0], "SHORT_DATE_FORMAT"),
+                "last": date_format(window[1], "SHORT_DATE_FORMAT"),
+            },
             code="taken_on",
         )
     try:
@@ -143,9 +168,28 @@ def course_results(course):
 @transaction.atomic
 def skip_measure(*, course, point, reason, by):
     """Keep that the questionnaire due at `point` is not taken, and why. A baseline is
-    skipped only where the clinic allows it (CLINIC_BASELINE_MAY_BE_SKIPPED)."""
+    skipped before the first session only where the clinic allows it
+    (CLINIC_BASELINE_MAY_BE_SKIPPED); once a session is logged, a missed one may be."""
     course.client.ensure_active()
-    if point.when == When.BASELINE and not settings.CLINIC_BASELINE_MAY_BE_SKIPPED:
+    Course.objects.select_for_update().filter(pk=course.pk).first()
+    same = {
+        "course": course,
+        "instrument": point.instrument,
+        "when": point.when,
+        "session_number": point.session_number,
+        "days_after": point.days_after,
+    }
+    if (
+        Response.objects.current().filter(**same).exists()
+        or SkippedMeasure.objects.filter(**same).exists()
+    ):
+        raise ValidationError(_("This questionnaire is taken already."), code="taken")
+    first_session = Session.objects.counted().filter(course=course).exists()
+    if (
+        point.when == When.BASELINE
+        and not settings.CLINIC_BASELINE_MAY_BE_SKIPPED
+        and not first_session
+    ):
         raise ValidationError(
             _("The clinic takes every baseline questionnaire before the first session."),
             code="baseline_required",

@@ -60,7 +60,7 @@ def questionnaire_tablet(request, pk, course_id, point_id):
         )
         return redirect("outcomes:paper", client.pk, course.pk, point.pk)
     key = state_key(course, point)
-    state = request.session.get(key, {"answers": {}, "activities": {}})
+    state = request.session.get(key, {"answers": {}, "activities": named_before(course, point)})
     screens = instrument.screens
     screen = read_screen(request, len(screens))
     here = reverse("outcomes:tablet", args=[client.pk, course.pk, point.pk])
@@ -68,7 +68,7 @@ def questionnaire_tablet(request, pk, course_id, point_id):
         if screen == len(screens):  # the review
             answers = {item.id: state["answers"].get(item.id) for item in instrument.items}
             if request.method == "POST" and "send" in request.POST:
-                return send(request, course, point, state, key)
+                return send(request, course, point, state, key, here)
             if request.method == "POST":
                 return redirect(f"{here}?screen={screen - 1}")
             return render(
@@ -139,7 +139,7 @@ def review_rows(instrument, texts, state):
     return rows
 
 
-def send(request, course, point, state, key):
+def send(request, course, point, state, key, here):
     try:
         record_response(
             course=course,
@@ -153,8 +153,9 @@ def send(request, course, point, state, key):
             by=request.user,
         )
     except ValidationError as error:
+        # Back to the review: the person holding the tablet never lands on the record.
         messages.error(request, " ".join(error.messages))
-        return redirect(course)
+        return redirect(f"{here}?screen={len(shipped()[point.instrument].screens)}")
     request.session.pop(key, None)
     return redirect("outcomes:done", course.client_id, course.pk)
 
@@ -184,7 +185,7 @@ def paper_page(request, client, course, point, *, correcting=None):
     language = translation.get_language()
     form = PaperForm(
         request.POST if request.method == "POST" else None,
-        initial=initial_of(correcting),
+        initial=initial_of(correcting, course, point),
         instrument=instrument,
         wording=wording(instrument, language),
         headings=instrument.item_names.get(language[:2]),
@@ -228,9 +229,22 @@ def paper_page(request, client, course, point, *, correcting=None):
     )
 
 
-def initial_of(response):
+def named_before(course, point):
+    """The activities the client named the last time (PSFS), to rate the same ones again."""
+    earlier = (
+        Response.objects.current()
+        .filter(course=course, instrument=point.instrument)
+        .exclude(activities={})
+        .order_by("-taken_on", "-recorded_at")
+        .values_list("activities", flat=True)
+        .first()
+    )
+    return earlier or {}
+
+
+def initial_of(response, course=None, point=None):
     if response is None:
-        return {}
+        return {f"{k}-name": v for k, v in named_before(course, point).items()}
     return {
         **response.answers,
         **{f"{k}-name": v for k, v in response.activities.items()},
@@ -238,6 +252,7 @@ def initial_of(response):
     }
 
 
+@audited("questionnaire_form")
 @require_POST
 def questionnaire_skip(request, pk, course_id, point_id):
     course, point = point_of(request, pk, course_id, point_id, "outcomes.add_response")[1:]

@@ -55,15 +55,20 @@ def check(instrument, texts):
         for item, words in options.items():
             if item not in values:
                 errors.append(_("Options for no such item: %(item)s.") % {"item": item})
-            elif not isinstance(words, dict) or set(words) - values[item]:
+            elif (
+                not isinstance(words, dict)
+                or set(words) - values[item]
+                or not all(isinstance(text, str) and text for text in words.values())
+            ):
                 errors.append(
-                    _("The options of %(item)s must be among the answers %(values)s.")
+                    _("The options of %(item)s must give words to answers among %(values)s.")
                     % {"item": item, "values": ", ".join(sorted(values[item], key=int))}
                 )
     for part in ("instructions",):
         if part in texts and not isinstance(texts[part], str):
             errors.append(_("“instructions” must be text."))
-    if "scale" in texts and not isinstance(texts["scale"], dict):
+    scale = texts.get("scale", {})
+    if not isinstance(scale, dict) or not all(isinstance(t, str) and t for t in scale.values()):
         errors.append(_("“scale” must give the words at the scale's ends."))
     if errors:
         raise ValidationError(errors)

@@ -3,7 +3,6 @@ point of the course, corrections, the questionnaires' CSV, the FHIR resources, w
 and a page that costs the same however many questionnaires were taken."""
 
 import csv
-import datetime
 import io
 import json
 from decimal import Decimal
@@ -22,7 +21,7 @@ from clinic.lib.fhir import LOCAL, LOINC
 from clinic.models import AccessLog
 from outcomes.kinds import client_responses_rows
 from outcomes.models import Response, When
-from outcomes.services import record_response
+from outcomes.tests.factories import recorded
 from sessions_app.tests.factories import course_for, treatable_client
 
 pytestmark = pytest.mark.django_db
@@ -62,17 +61,8 @@ def course(therapist):
     return course_for(treatable_client(), by=therapist, start_days_ago=20)
 
 
-def take(course, by, answers, *, instrument="odi", when=When.BASELINE, days_ago=15, **kw):
-    return record_response(
-        course=course,
-        instrument=instrument,
-        when=when,
-        answers=answers,
-        how=kw.pop("how", Response.How.PAPER),
-        by=by,
-        taken_on=timezone.localdate() - datetime.timedelta(days=days_ago),
-        **kw,
-    )
+def take(course, by, answers, *, days_ago=15, **kw):
+    return recorded(course, by, answers, days_ago=days_ago, **kw)
 
 
 def correct(response, answers, by):

@@ -22,7 +22,8 @@ from clinic import roles
 from clinic.tests.factories import UserFactory
 from outcomes.models import When
 from outcomes.report import GroupBy, Row, outcomes_report
-from outcomes.tests.factories import odi, take
+from outcomes.tests.factories import odi
+from outcomes.tests.factories import recorded as take
 from sessions_app.models import Course, PlanTemplate, Session
 from sessions_app.tests.factories import bulk_sessions, course_for, treatable_client
 

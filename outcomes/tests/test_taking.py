@@ -10,8 +10,9 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from outcomes.models import InstrumentText, MeasurePoint, Response, SkippedMeasure, When
-from outcomes.services import course_results
+from outcomes.services import course_results, skip_measure
 from outcomes.tests.factories import SECTIONS, odi, take
+from sessions_app.models import Course
 from sessions_app.tests.factories import course_for, log, standard_template, treatable_client
 
 pytestmark = pytest.mark.django_db
@@ -216,8 +217,9 @@ def test_the_course_page_reads_the_same_queries_however_many_questionnaires(
 ):
     point("odi")
     take(course, therapist, odi(25))
+    for days_ago in range(4, -1, -1):
+        log(course, days_ago=days_ago)
     for number in range(1, responses):
-        point("pain", When.AFTER_SESSION, session_number=number)
         take(
             course,
             therapist,
@@ -225,12 +227,13 @@ def test_the_course_page_reads_the_same_queries_however_many_questionnaires(
             instrument="pain",
             when=When.AFTER_SESSION,
             session_number=number,
+            days_ago=5 - number,
         )
     client.force_login(therapist)
     client.get(course.get_absolute_url())
-    # The page's own 14 (no session, so no steps to read) + the schedule's four (measure
-    # points, the sessions' days, responses, skips) + the results' one
-    with django_assert_num_queries(19):
+    # The page's own 15 + the schedule's four (measure points, the sessions' days,
+    # responses, skips) + the results' one
+    with django_assert_num_queries(20):
         client.get(course.get_absolute_url())
 
 
@@ -265,7 +268,9 @@ def test_a_clinic_loads_its_wording_and_loads_it_again(odi_wording, capsys):
     [
         ([], "one JSON object"),
         ({"items": {"pain_intensity": "Pain"}}, "Items without words: personal_care"),
-        ({**ODI_WORDING, "options": {"lifting": {"6": "More than there is"}}}, "among the answers"),
+        ({**ODI_WORDING, "options": {"lifting": {"6": "More than there is"}}}, "answers among"),
+        ({**ODI_WORDING, "options": {"lifting": {"0": ["a", "b"]}}}, "answers among"),
+        ({**ODI_WORDING, "scale": {"0": 7}}, "scale's ends"),
         ({**ODI_WORDING, "items": {**ODI_WORDING["items"], "x": "?"}}, "No such items: x"),
     ],
 )
@@ -282,3 +287,58 @@ def test_the_skeleton_names_every_item_and_answer(capsys):
     skeleton = json.loads(capsys.readouterr().out)
     assert len(skeleton["items"]) == 24
     assert skeleton["options"]["s1"] == {"0": "", "1": ""}
+
+
+def test_a_baseline_sent_half_answered_does_not_open_the_first_session(therapist, course):
+    point("odi")
+    take(course, therapist, {"pain_intensity": 3})  # nine sections unanswered: not scored
+    with pytest.raises(ValidationError, match="answered enough to be scored"):
+        log(course, days_ago=1)
+
+
+def test_a_baseline_missed_before_the_first_session_is_kept_as_not_taken(client, therapist, course):
+    log(course, days_ago=2)
+    due = point("odi")  # the plan gained a baseline after the course began
+    with pytest.raises(ValidationError, match="Date this questionnaire from"):
+        take(course, therapist, odi(20), days_ago=0)
+    client.force_login(therapist)
+    page = client.get(course.get_absolute_url()).content.decode()
+    assert "Missed: the first session came before it" in page
+    assert reverse("outcomes:tablet", args=[course.client_id, course.pk, due.pk]) not in page
+    skip = reverse("outcomes:skip", args=[course.client_id, course.pk, due.pk])
+    client.post(skip, {"reason": "Added to the plan after the course began."})
+    assert SkippedMeasure.objects.get().reason.startswith("Added to the plan")
+
+
+def test_a_questionnaire_taken_is_not_skipped_as_well(therapist, course, settings):
+    settings.CLINIC_BASELINE_MAY_BE_SKIPPED = True
+    due = point("odi")
+    take(course, therapist, odi(20))
+    with pytest.raises(ValidationError, match="taken already"):
+        skip_measure(course=course, point=due, reason="Declined.", by=therapist)
+    assert not SkippedMeasure.objects.exists()
+
+
+def test_a_send_the_service_refuses_goes_back_to_the_review_not_the_record(
+    client, therapist, course
+):
+    due = point("pain")
+    client.force_login(therapist)
+    client.get(tablet(course, due))
+    client.post(tablet(course, due), {"screen": 0, "next": ""})  # nothing chosen
+    sent = client.post(tablet(course, due), {"screen": 1, "send": ""})
+    assert sent.url == tablet(course, due) + "?screen=1"
+    assert not Response.objects.exists()
+
+
+def test_a_later_psfs_asks_about_the_activities_named_before(client, therapist, course):
+    point("psfs", When.DISCHARGE)
+    ratings = {"activity1": 3, "activity2": 4, "activity3": 5}
+    names = {key: f"Activity {key}" for key in ratings}
+    take(course, therapist, ratings, instrument="psfs", activities=names)
+    log(course, days_ago=1)
+    Course.objects.filter(pk=course.pk).update(status=Course.Status.COMPLETED)
+    client.force_login(therapist)
+    due = MeasurePoint.objects.get(instrument="psfs", when=When.DISCHARGE)
+    form = client.get(paper(course, due)).context["form"]
+    assert form.initial["activity2-name"] == "Activity activity2"

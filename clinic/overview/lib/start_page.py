@@ -5,7 +5,7 @@ import datetime
 from collections import defaultdict
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from clinic.lib.days import day_bounds, start_of
 from clinic.models import Client
 from outcomes.instruments import shipped
-from outcomes.models import MeasurePoint, When
+from outcomes.models import MeasurePoint, Response, SkippedMeasure, When
 from outcomes.schedule import schedules
 from screening.services import Code, eligibility_for
 from sessions_app.models import Course, PlannedSession, Session
@@ -107,16 +107,19 @@ def needing_attention(courses, today):
 
 
 def questionnaires_due(courses, today, therapist=None, limit=COURSES_SHOWN):
-    """The questionnaires due now on the courses shown, and on the most recent courses
-    completed within a year whose plan has a follow-up, in six queries."""
-    ended = Course.objects.filter(
-        status=Course.Status.COMPLETED,
-        updated_at__gte=start_of(today - datetime.timedelta(days=365)),
-        template__in=MeasurePoint.objects.filter(when=When.FOLLOW_UP).values("template"),
+    """The questionnaires due now on the courses shown, and on the courses completed within a
+    year that still wait for a discharge or follow-up questionnaire (the `limit` whose last
+    session is the most recent), in six queries."""
+    ended = Course.objects.filter(status=Course.Status.COMPLETED).annotate(
+        last_session=Max("sessions__performed_at", filter=Q(sessions__voided_at__isnull=True))
+    )
+    ended = ended.filter(
+        Exists(unsettled_after_the_last_session()),
+        last_session__gte=start_of(today - datetime.timedelta(days=365)),
     )
     if therapist is not None:
         ended = ended.filter(therapist=therapist)
-    courses = [*courses, *ended.select_related("client").order_by("-updated_at")[:limit]]
+    courses = [*courses, *ended.select_related("client").order_by("-last_session")[:limit]]
     by_id = {course.pk: course for course in courses}
     language = translation.get_language()
     return [
@@ -129,6 +132,26 @@ def questionnaires_due(courses, today, therapist=None, limit=COURSES_SHOWN):
         for due in schedule
         if due.is_due(today)
     ]
+
+
+def unsettled_after_the_last_session():
+    """The discharge and follow-up points of a course's plan (OuterRef: the course) with no
+    response and no skip yet."""
+
+    def at_the_point(records):
+        return records.filter(
+            Q(when=When.DISCHARGE) | Q(days_after=OuterRef("days_after")),
+            course=OuterRef(OuterRef("pk")),
+            instrument=OuterRef("instrument"),
+            when=OuterRef("when"),
+        )
+
+    return MeasurePoint.objects.filter(
+        template=OuterRef("template"), when__in=[When.DISCHARGE, When.FOLLOW_UP]
+    ).exclude(
+        Exists(at_the_point(Response.objects.current()))
+        | Exists(at_the_point(SkippedMeasure.objects.all()))
+    )
 
 
 def sessions_logged_on(day, therapist=None):

@@ -171,3 +171,20 @@ def test_the_questionnaires_due_are_listed_in_the_same_queries_however_many(
     }
     assert due == {(course.pk, When.BASELINE) for course in courses} | {(ended.pk, When.FOLLOW_UP)}
     assert "Questionnaires due" in response.content.decode()
+
+
+def test_a_completed_courses_discharge_stays_listed_until_taken(client, therapist):
+    MeasurePoint.objects.create(template=standard_template(), instrument="odi", when=When.DISCHARGE)
+    ended = course_for(treatable_client(first_name="Ended"), by=therapist, planned=1)
+    log(ended, days_ago=3)
+    Course.objects.filter(pk=ended.pk).update(status=Course.Status.COMPLETED)
+    # More recently changed courses of the clinic do not push it off the list.
+    for index in range(3):
+        other = course_for(treatable_client(first_name=f"Other{index}"), by=therapist)
+        Course.objects.filter(pk=other.pk).update(status=Course.Status.COMPLETED)
+    listed = start_page(client, therapist).context["questionnaires"]
+    assert [(item["course"], item["due"].point.when) for item in listed] == [
+        (ended, When.DISCHARGE)
+    ]
+    take(ended, therapist, odi(10), when=When.DISCHARGE, days_ago=0)
+    assert start_page(client, therapist).context["questionnaires"] == []

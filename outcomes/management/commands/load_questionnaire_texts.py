@@ -46,7 +46,7 @@ class Command(BaseCommand):
             raise CommandError("Name the JSON file to load, or ask for --skeleton.")
         try:
             raw = Path(file).read_bytes()
-            texts = json.loads(raw.decode("utf-8"))
+            texts = json.loads(raw.decode("utf-8-sig"))  # a BOM from a text editor is fine
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error.strerror}.") from None
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
