@@ -51,6 +51,12 @@ TREATMENT = [
     *grants("sessions_app", "view add", "addendum"),
 ]
 
+# Book a client's appointments, move, cancel, mark arrival and no-shows; read the day's hours.
+APPOINTMENTS = [
+    *grants("appointments", "view add change", "appointment"),
+    *grants("appointments", "view", "room", "openinghours", "workinghours", "absence"),
+]
+
 PERMISSIONS = {
     # Registers and finds clients, files the specialists' letters. Sees the eligibility
     # banner but not a screening's answers, and that sessions took place but not how.
@@ -61,6 +67,7 @@ PERMISSIONS = {
         *grants("screening", "view", "contraindication"),
         *grants("sessions_app", "view", "course"),
         *CONSENT,
+        *APPOINTMENTS,
     ],
     # Screens clients, plans courses, logs and signs sessions, reviews the whole history.
     THERAPIST: [
@@ -73,6 +80,7 @@ PERMISSIONS = {
         *CONSENT,
         *grants("outcomes", "view", "measurepoint"),
         *grants("outcomes", "view add", "response"),
+        *APPOINTMENTS,
     ],
     # Everything above, plus the back office: corrections with the change history of every
     # record, the catalogues, staff accounts and roles, the access log and sign-in lockouts.
@@ -106,6 +114,23 @@ PERMISSIONS = {
         *grants("outcomes", "view add change delete", "measurepoint"),
         *grants("outcomes", "view add", "response"),
         *grants("outcomes", "view", "historicalmeasurepoint", "historicalresponse"),
+        # Who works when, the rooms and the clinic's hours; appointments as reception has them.
+        *grants(
+            "appointments",
+            "view add change",
+            "appointment",
+            "room",
+            "openinghours",
+            "workinghours",
+        ),
+        *grants("appointments", "view add change delete", "absence"),
+        *grants(
+            "appointments",
+            "view",
+            *(f"historical{name}" for name in ("room", "openinghours", "workinghours")),
+            "historicalabsence",
+            "historicalappointment",
+        ),
         *grants(
             "consent", "view", "historicalconsenttext", "historicalconsent", "historicalwithdrawal"
         ),

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "screening",
     "sessions_app",
     "outcomes",
+    "appointments",
     "clinic.overview",
 ]
 
@@ -345,5 +346,12 @@ CLINIC_REAL_CHANGE = {
 # Whether a baseline questionnaire that is due may be skipped with a reason; if not, the first
 # session of a course whose plan has a baseline is logged only once the baseline is taken.
 CLINIC_BASELINE_MAY_BE_SKIPPED = env_bool("CLINIC_BASELINE_MAY_BE_SKIPPED", False)
+# How long an appointment for a session of each massage type lasts by default, in minutes: the
+# session (3 + 20 + a few minutes) and time to change.
+CLINIC_APPOINTMENT_MINUTES = {
+    "classic": env_int("CLINIC_APPOINTMENT_MINUTES_CLASSIC", 40),
+    "vacuum": env_int("CLINIC_APPOINTMENT_MINUTES_VACUUM", 40),
+    "spot": env_int("CLINIC_APPOINTMENT_MINUTES_SPOT", 30),
+}
 # The clinic's name as consent texts print it ({clinic}); empty: "Manual therapy clinic".
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")
