@@ -7,10 +7,10 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
-from appointments.models import Absence, Appointment, OpeningHours, Room, Status, WorkingHours
+from appointments.models import Absence, Appointment, OpeningHours, Status, WorkingHours
 from appointments.services import book, change_status, complete, move
+from appointments.tests.factories import at, next_monday
 from clinic.tests.factories import ClientFactory
 from sessions_app.tests.factories import course_for, log, treatable_client
 
@@ -18,28 +18,6 @@ pytestmark = pytest.mark.django_db
 POSTGRES = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="the exclusion constraints are PostgreSQL's"
 )
-
-
-def next_monday():
-    today = timezone.localdate()
-    return today + datetime.timedelta(days=7 - today.weekday())
-
-
-def at(hour, minute=0, day=None):
-    day = day or next_monday()
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
-@pytest.fixture
-def week(therapist, clinic_admin):
-    """The clinic open 8–20 on weekdays; the therapist and the admin working 9–18."""
-    for weekday in range(5):
-        OpeningHours.objects.create(weekday=weekday, opens="08:00", closes="20:00")
-        for person in (therapist, clinic_admin):
-            WorkingHours.objects.create(
-                therapist=person, weekday=weekday, starts="09:00", ends="18:00"
-            )
-    return Room.objects.create(name="1"), Room.objects.create(name="2")
 
 
 def booking(therapist, start, **fields):
