@@ -81,14 +81,14 @@ def test_the_client_page_needs_the_same_queries_however_long_the_history(
     client.force_login(therapist)
     # session, user, client, permissions (2), conditions, eligibility (4), the history
     # (referral notes, consents, screenings and answers, courses, sessions and their
-    # therapists, addenda, questionnaires),
+    # therapists, addenda, questionnaires, appointments),
     # the steps of the sessions on this page of the timeline with their techniques and zones
     # (3), the body map's zones and its zone counts, the
     # access-log row, the record's change log (2), the back-office link
     # + renewing the idle session on every request: savepoint, update, release (3)
     # + comparing each session with its plan: the catalogue for the plans kept with the
     # sessions (2), the courses' own plans for sessions logged before (3)
-    with django_assert_num_queries(36):
+    with django_assert_num_queries(37):
         response = client.get(person.get_absolute_url())
     assert response.context["pain"]["points"][-1]["session"] == addendum_on
     assert len(response.context["pain"]["points"]) == sessions + 1

@@ -3,6 +3,7 @@ print view and CSV, read in Russian, holds no untranslated English; read in Engl
 Cyrillic from the catalogues."""
 
 import csv
+import datetime
 import io
 import re
 from html.parser import HTMLParser
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from appointments.services import book
 from clinic import roles
 from clinic.tests.factories import ClientFactory
 from conftest import user_with_role
@@ -161,6 +163,17 @@ def history(russian_staff):
         correction_reason="Перепутаны разделы.",
     )
     answered = take(course, therapist, {"pain_now": 6}, instrument="pain")
+    # An appointment tomorrow, booked by a clinic admin outside any hours kept yet.
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    book(
+        client=client,
+        therapist=therapist,
+        course=course,
+        session_number=4,
+        starts_at=timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(10))),
+        by=russian_staff[roles.CLINIC_ADMIN],
+        override_reason="Часы работы ещё не внесены.",
+    )
     # The factories' other staff (who recorded a note, who screened) get Russian names too.
     get_user_model().objects.filter(language="").update(first_name="Анна", last_name="Кузнецова")
     return {
