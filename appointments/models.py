@@ -212,6 +212,8 @@ class Appointment(models.Model):
         related_name="+",
     )
     booked_at = models.DateTimeField(_("booked at"), auto_now_add=True)
+    # When the client's reminder went out; set once, so a second run sends nothing again.
+    reminded_at = models.DateTimeField(_("reminded at"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 

@@ -81,7 +81,7 @@ class ClientAdmin(HistoryAdmin):
                 ]
             },
         ),
-        (_("Contact"), {"fields": ["phone", "email", "language", "address"]}),
+        (_("Contact"), {"fields": ["phone", "email", "language", "reminders", "address"]}),
         (
             _("Clinical"),
             {

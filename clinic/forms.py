@@ -60,6 +60,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
             "phone",
             "email",
             "language",
+            "reminders",
             "address",
             "occupation",
             "activity_level",
@@ -92,6 +93,7 @@ class ClientForm(VersionedForm, forms.ModelForm):
             Row(Column("last_name"), Column("first_name"), Column("patronymic")),
             Row(Column("date_of_birth"), Column("sex")),
             Row(Column("phone"), Column("email"), Column("language")),
+            "reminders",
             "address",
             Row(Column("occupation"), Column("activity_level")),
             Field("complaint"),
@@ -117,6 +119,8 @@ class ClientForm(VersionedForm, forms.ModelForm):
         if self.instance.pk:
             self.instance.ensure_active()  # the back office; the staff page refuses earlier
         cleaned = super().clean()
+        if cleaned.get("reminders") and not cleaned.get("email"):
+            self.add_error("email", _("Enter the e-mail the reminders go to."))
         first, last, born = (cleaned.get(f) for f in ("first_name", "last_name", "date_of_birth"))
         if first and last and born:
             existing = (

@@ -249,6 +249,11 @@ class Client(Versioned):
         blank=True,
         help_text=_("The language the client reads questionnaires in; empty: the clinic's."),
     )
+    reminders = models.BooleanField(
+        _("reminders by e-mail"),
+        default=False,
+        help_text=_("The client agreed to an e-mail the day before each appointment."),
+    )
     address = models.CharField(_("address"), max_length=255, blank=True)
     occupation = models.CharField(_("occupation"), max_length=100, blank=True)
     activity_level = models.CharField(

@@ -353,5 +353,12 @@ CLINIC_APPOINTMENT_MINUTES = {
     "vacuum": env_int("CLINIC_APPOINTMENT_MINUTES_VACUUM", 40),
     "spot": env_int("CLINIC_APPOINTMENT_MINUTES_SPOT", 30),
 }
+# E-mail (appointment reminders): printed to the console unless an SMTP server is named.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "clinic@localhost")
 # The clinic's name as consent texts print it ({clinic}); empty: "Manual therapy clinic".
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "")
