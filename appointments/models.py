@@ -245,3 +245,34 @@ class Appointment(models.Model):
     @property
     def client_pk(self):  # whose record it is, for the back office's access log
         return self.client_id
+
+
+class CalendarFeed(models.Model):
+    """A therapist's own appointments as an iCalendar feed their phone subscribes to, behind
+    a secret address. A new address replaces the old one, which stops working; so does
+    stopping the feed."""
+
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("therapist"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feeds",
+    )
+    token = models.CharField(_("secret"), max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("stopped at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["therapist"],
+                condition=Q(revoked_at__isnull=True),
+                name="appointments_calendarfeed_one_open_per_therapist",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.therapist)

@@ -56,6 +56,7 @@ urlpatterns = [
     path("", include("screening.urls")),
     path("", include("sessions_app.urls")),
     path("", include("outcomes.urls")),
+    path("", include("appointments.urls")),
     path("", include("clinic.overview.urls")),
     path("accounts/", include(account_patterns)),
     path("admin/", admin.site.urls),

@@ -86,6 +86,7 @@ def pages(records):
         "questionnaire on paper": f"{questionnaire}paper/",
         "questionnaire response": records["response"].get_absolute_url(),
         "questionnaire correction": f"{records['response'].get_absolute_url()}correct/",
+        "calendar feed": "/calendar/",
     }
 
 

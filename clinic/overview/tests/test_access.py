@@ -9,6 +9,7 @@ from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from appointments.feeds import new_feed
 from clinic.models import AccessLog, Client
 from clinic.tests.factories import ReferralNoteFactory
 from clinic.tests.test_conflicts import form_of
@@ -24,6 +25,7 @@ LOGIN = "login"  # an anonymous request sent to the login page
 REFERRAL, SCREENING, COURSE, SESSION = "referral", "screening", "course", "session"
 CONSENT, CONSENT_FILE = "consent", "consent file"
 POINT, RESPONSE = "questionnaire due", "questionnaire response"
+FEED = "calendar feed"
 SESSIONS_CSV = "sessions.csv"
 
 # url name, what its URL names (nothing, a client, a client's record), method,
@@ -370,6 +372,26 @@ MATRIX = [
         "get",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
     ),
+    # A therapist's own calendar feed: its page for those with appointments of their own, and
+    # the feed itself for whoever holds its secret address (a phone does not sign in).
+    (
+        "appointments:my_calendar",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "appointments:my_calendar",
+        False,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        "appointments:feed",
+        FEED,
+        "get",
+        {ANON: 200, NO_ROLE: 200, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
     # The clinic's outcomes: without a query, the last twelve months of the ODI.
     (
         "outcomes:report",
@@ -522,6 +544,7 @@ def url_args(client_record):
         SESSION: [client_record.pk, session.pk],
         POINT: [client_record.pk, course.pk, point.pk],
         RESPONSE: [client_record.pk, answered.pk],
+        FEED: [new_feed(course.therapist).token],
         SESSIONS_CSV: [client_record.pk, "sessions"],
         CONSENT: [client_record.pk, consented.pk],
         CONSENT_FILE: [client_record.pk, consented.pk, "signature"],
@@ -579,11 +602,12 @@ def test_a_group_that_is_not_a_role_gives_no_role(client, no_role, client_record
     assert "no role yet" in response.content.decode()
 
 
-# Every page that shows a client's record, to every role that may open it.
+# Every page that shows a client's record, to every role that may open it (a calendar feed
+# names no client: initials and a room only).
 LOOKS = [
     pytest.param(name, with_id, role, id=f"{name}-{role}")
     for name, with_id, method, by_role in MATRIX
-    if method == "get" and with_id
+    if method == "get" and with_id and with_id != FEED
     for role, expected in by_role.items()
     if expected == 200
 ]

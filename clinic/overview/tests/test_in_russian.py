@@ -223,6 +223,7 @@ def pages(history, staff):
             reverse("sessions_app:session_create", args=[client.pk, course.pk]),
         ),
         (staff[roles.CLINIC_ADMIN], reverse("overview:sessions_export")),
+        (staff[roles.THERAPIST], reverse("appointments:my_calendar")),
         (staff[roles.THERAPIST], reverse("outcomes:tablet", args=[client.pk, course.pk, due.pk])),
         (
             staff[roles.THERAPIST],

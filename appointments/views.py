@@ -1,0 +1,55 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from appointments.feeds import calendar, new_feed, open_feed, stop_feed
+from appointments.models import CalendarFeed
+
+
+@require_http_methods(["GET", "POST"])
+def my_calendar(request):
+    """A therapist's own calendar feed: its secret address, a new one, or none."""
+    # Whoever logs sessions has appointments of their own; reception books, but has none.
+    if not request.user.has_perm("sessions_app.add_session"):
+        raise PermissionDenied(_("Your role does not allow this."))
+    if request.method == "POST":
+        if request.POST.get("action") == "stop":
+            stop_feed(request.user)
+            messages.success(
+                request, _("The calendar feed is stopped; its address no longer works.")
+            )
+        else:
+            new_feed(request.user)
+            messages.success(
+                request, _("A new address is ready; the one before it no longer works.")
+            )
+        return redirect("appointments:my_calendar")
+    feed = open_feed(request.user)
+    address = (
+        request.build_absolute_uri(reverse("appointments:feed", args=[feed.token]))
+        if feed
+        else None
+    )
+    return render(request, "appointments/my_calendar.html", {"feed": feed, "address": address})
+
+
+@login_not_required  # a phone's calendar cannot sign in: the secret address is the key
+@never_cache
+@require_GET
+def calendar_feed(request, token):
+    feed = (
+        CalendarFeed.objects.filter(token=token, revoked_at__isnull=True)
+        .select_related("therapist")
+        .first()
+    )
+    if feed is None:
+        raise Http404
+    response = HttpResponse(calendar(feed), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="appointments.ics"'
+    return response
