@@ -1,15 +1,21 @@
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appointments.feeds import calendar, new_feed, open_feed, stop_feed
+from appointments.figures import attendance
 from appointments.models import CalendarFeed
+from clinic.lib import second_factor
+from clinic.lib.dates import DayRangeForm
 
 
 @require_http_methods(["GET", "POST"])
@@ -53,3 +59,34 @@ def calendar_feed(request, token):
     response = HttpResponse(calendar(feed), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="appointments.ics"'
     return response
+
+
+class AttendanceForm(DayRangeForm):
+    """The months of the figures: the last six by default."""
+
+    MAX_DAYS = 3 * 366
+    too_long = _("Choose at most three years at a time.")
+
+
+@never_cache
+@require_GET
+def attendance_figures(request):
+    """No-shows and late cancellations by month and therapist, for clinic admins."""
+    if second_step := second_factor.clinic_admins_only(
+        request, _("The appointment figures are for clinic admins.")
+    ):
+        return second_step
+    today = timezone.localdate()
+    defaults = {
+        "date_from": (today - datetime.timedelta(days=182)).replace(day=1),
+        "date_to": today,
+    }
+    form = AttendanceForm(request.GET if request.GET else None, initial=defaults)
+    if request.GET and not form.is_valid():
+        return render(request, "appointments/figures.html", {"form": form}, status=400)
+    days = form.cleaned_data if request.GET else defaults
+    return render(
+        request,
+        "appointments/figures.html",
+        {"form": form, "lines": attendance(days["date_from"], days["date_to"]), "days": days},
+    )

@@ -87,6 +87,7 @@ def pages(records):
         "questionnaire response": records["response"].get_absolute_url(),
         "questionnaire correction": f"{records['response'].get_absolute_url()}correct/",
         "calendar feed": "/calendar/",
+        "no-show figures": "/reports/attendance/",
     }
 
 

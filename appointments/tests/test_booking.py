@@ -168,7 +168,7 @@ def test_the_database_refuses_a_second_booking_whatever_the_path(week, therapist
 
 
 @POSTGRES
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_bookings_at_the_same_moment_give_one_appointment(therapist, clinic_admin):
     for weekday in range(5):
         OpeningHours.objects.create(weekday=weekday, opens="08:00", closes="20:00")

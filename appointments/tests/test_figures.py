@@ -40,3 +40,28 @@ def test_the_rates_count_what_was_due_to_happen(
     admins = by_therapist[f"{clinic_admin.last_name} {clinic_admin.first_name}"]
     assert (admins.due, admins.no_show_rate) == (1, 0.0)
     assert {line.month for line in lines} == {day.replace(day=1)}
+
+
+def test_the_page_shows_the_figures_to_clinic_admins_and_refuses_bad_days(
+    client, week, therapist, clinic_admin
+):
+    from django.urls import reverse
+
+    appointment(therapist, 10, Status.NO_SHOW)
+    url = reverse("appointments:figures")
+    client.force_login(therapist)
+    assert client.get(url).status_code == 403
+    client.force_login(clinic_admin)
+    day = next_monday()
+    page = client.get(
+        url, {"date_from": day.strftime("%d.%m.%Y"), "date_to": day.strftime("%d.%m.%Y")}
+    )
+    (line,) = page.context["lines"]
+    assert (line.due, line.no_show_rate) == (1, 100.0)
+    for bad in (
+        {"date_from": "31.02.2026", "date_to": "01.03.2026"},
+        {"date_from": "02.03.2026", "date_to": "01.03.2026"},
+        {"date_from": "01.01.2020", "date_to": "01.03.2026"},
+    ):
+        refused = client.get(url, bad)
+        assert refused.status_code == 400 and refused.context["form"].errors

@@ -1,6 +1,7 @@
 """Dates as people type them: day first ("12.03.1979", "12031979"), never a browser's
 month-first picker, and read back in words before anything is stored."""
 
+import datetime
 import re
 
 from django import forms
@@ -58,3 +59,30 @@ def reading(text, *, birth_date=False):
         years = ngettext("%(age)d year old", "%(age)d years old", age) % {"age": age}
         words = f"{words} · {years}"
     return words, False
+
+
+class DayRangeForm(forms.Form):
+    """Two days, both included, read day first: the first and the last of a range no longer
+    than MAX_DAYS, between 1900 and a year from today."""
+
+    MAX_DAYS = 366
+    too_long = _("Export at most a year at a time.")
+
+    date_from = forms.DateField(label=_("From"), widget=DayFirstDateInput())
+    date_to = forms.DateField(label=_("To"), widget=DayFirstDateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        earliest = datetime.date(1900, 1, 1)
+        latest = timezone.localdate() + datetime.timedelta(days=366)
+        for name in ("date_from", "date_to"):
+            day = cleaned.get(name)
+            if day and not earliest <= day <= latest:
+                self.add_error(name, _("Enter a day between 1900 and a year from today."))
+        first, last = cleaned.get("date_from"), cleaned.get("date_to")
+        if first and last and not self.errors:
+            if last < first:
+                self.add_error("date_to", _("The last day comes before the first; swap them."))
+            elif (last - first).days >= self.MAX_DAYS:
+                self.add_error("date_to", self.too_long)
+        return cleaned

@@ -1,17 +1,14 @@
 """The read side's forms: the client list's search and filters, the clinic-wide export's dates."""
 
-import datetime
-
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clinic.forms import therapists
-from clinic.lib.dates import DayFirstDateInput
+from clinic.lib.dates import DayRangeForm
 from clinic.lib.days import day_bounds
 from clinic.models import Condition
 
@@ -105,13 +102,8 @@ class ClientFilterForm(forms.Form):
         return clients.order_by(*self.ORDERINGS[chosen.get("sort") or "name"])
 
 
-class SessionRangeForm(forms.Form):
+class SessionRangeForm(DayRangeForm):
     """The dates of the clinic-wide sessions export, both days included."""
-
-    MAX_DAYS = 366
-
-    date_from = forms.DateField(label=_("From"), widget=DayFirstDateInput())
-    date_to = forms.DateField(label=_("To"), widget=DayFirstDateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -122,24 +114,6 @@ class SessionRangeForm(forms.Form):
         self.helper.layout = Layout(
             Row(Column("date_from"), Column("date_to")), Submit("export", _("Download CSV"))
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        earliest, latest = (
-            datetime.date(1900, 1, 1),
-            timezone.localdate() + datetime.timedelta(days=366),
-        )
-        for name in ("date_from", "date_to"):
-            day = cleaned.get(name)
-            if day and not earliest <= day <= latest:
-                self.add_error(name, _("Enter a day between 1900 and a year from today."))
-        first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last and not self.errors:
-            if last < first:
-                self.add_error("date_to", _("The last day comes before the first; swap them."))
-            elif (last - first).days >= self.MAX_DAYS:
-                self.add_error("date_to", _("Export at most a year at a time."))
-        return cleaned
 
     def bounds(self):
         """From the start of the first day up to the start of the day after the last."""

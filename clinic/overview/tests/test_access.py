@@ -392,6 +392,13 @@ MATRIX = [
         "get",
         {ANON: 200, NO_ROLE: 200, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
     ),
+    # No-shows and late cancellations: without a query, the last six months.
+    (
+        "appointments:figures",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
+    ),
     # The clinic's outcomes: without a query, the last twelve months of the ODI.
     (
         "outcomes:report",

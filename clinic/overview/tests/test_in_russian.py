@@ -224,6 +224,7 @@ def pages(history, staff):
         ),
         (staff[roles.CLINIC_ADMIN], reverse("overview:sessions_export")),
         (staff[roles.THERAPIST], reverse("appointments:my_calendar")),
+        (staff[roles.CLINIC_ADMIN], reverse("appointments:figures")),
         (staff[roles.THERAPIST], reverse("outcomes:tablet", args=[client.pk, course.pk, due.pk])),
         (
             staff[roles.THERAPIST],
