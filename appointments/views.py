@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -64,8 +65,8 @@ def calendar_feed(request, token):
 class AttendanceForm(DayRangeForm):
     """The months of the figures: the last six by default."""
 
-    MAX_DAYS = 3 * 366
-    too_long = _("Choose at most three years at a time.")
+    MAX_DAYS = 3 * 365 + 1  # three years, with a leap day
+    too_long = gettext_lazy("Choose at most three years at a time.")
 
 
 @never_cache

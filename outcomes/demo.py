@@ -1,6 +1,7 @@
 """The demo's questionnaires: which ones its plan templates have due, and the answers its
 clients gave (seed_demo)."""
 
+from outcomes.instruments import shipped
 from outcomes.models import MeasurePoint, Response, When
 from outcomes.services import record_response
 
@@ -38,21 +39,13 @@ def add_demo_points(templates):
         )
 
 
+# The ODI's ten sections, in the order of the form.
+SECTIONS = [item.id for item in shipped()["odi"].items]
+
+
 def odi_answers(total):
     """Ten sections adding up to `total` of 50, as a client might answer."""
-    sections = [
-        "pain_intensity",
-        "personal_care",
-        "lifting",
-        "walking",
-        "sitting",
-        "standing",
-        "sleeping",
-        "sex_life",
-        "social_life",
-        "travelling",
-    ]
-    return {s: total // 10 + (1 if i < total % 10 else 0) for i, s in enumerate(sections)}
+    return {s: total // 10 + (1 if i < total % 10 else 0) for i, s in enumerate(SECTIONS)}
 
 
 def take_demo(course, *, when, on, odi, pain, by, number=None, activities=None):

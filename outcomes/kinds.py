@@ -15,16 +15,14 @@ replaced score no longer counts (Response.objects.current()), and an Observation
 the correction's would count the same measure point twice.
 """
 
-from django.template.defaultfilters import floatformat
 from django.utils import formats, translation
-from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from clinic.lib.fhir import LOCAL, LOINC, UCUM, ref
 from clinic.lib.record_kinds import CsvExport, RecordKind, start_of
 from outcomes.instruments import shipped
-from outcomes.models import Response, When
-from outcomes.scoring import ODI_BANDS, START_BACK_GROUPS
+from outcomes.models import Response
 
 OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category"
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
@@ -57,41 +55,6 @@ BAND_SYSTEM = f"{LOCAL}:questionnaire-band"
 # A numeric scale (0–10) is answered with a number; a few statements (ODI's six, a tick, agree
 # or not) are a choice among their values.
 LONGEST_CHOICE = 6
-
-BANDS = {code: label for _edge, code, label in ODI_BANDS} | dict(START_BACK_GROUPS)
-
-
-def band_words(code):
-    """The band's or risk group's name in the active language ("" for none)."""
-    return str(BANDS.get(code, code))
-
-
-def score_words(response):
-    """The score with its unit in the active language: "32%", "12 points", "6.3 points"."""
-    if response.score is None:
-        return ""
-    number = floatformat(response.score, -1)  # localised: 35,6 in Russian
-    if shipped()[response.instrument].unit == "%":
-        return gettext("%(score)s%%") % {"score": number}
-    if response.score == int(response.score):
-        return ngettext("%(score)s point", "%(score)s points", int(response.score)) % {
-            "score": number
-        }
-    # A fraction takes a form of its own in Russian ("6,3 балла"), not one of the counts'.
-    return pgettext("a fractional score", "%(score)s points") % {"score": number}
-
-
-def when_words(response):
-    """The measure point the response answers, in the active language."""
-    if response.when == When.AFTER_SESSION and response.session_number:
-        return gettext("after session %(number)s") % {"number": response.session_number}
-    if response.when == When.FOLLOW_UP and response.days_after:
-        return ngettext(
-            "%(days)s day after the last session",
-            "%(days)s days after the last session",
-            response.days_after,
-        ) % {"days": response.days_after}
-    return str(response.get_when_display())
 
 
 def corrected_by(response):
@@ -153,7 +116,7 @@ def client_responses_rows(client):
             response.session_number,
             response.days_after,
             response.score,
-            band_words(response.band) if response.band else "",
+            response.band_label,
             response.subscore,
             response.get_how_display(),
             str(response.recorded_by),
@@ -191,10 +154,6 @@ class ResponseKind(RecordKind):
             ).order_by("taken_on", "recorded_at", "pk")
         )
         for response in responses:
-            # What the timeline shows, in the language of the page.
-            response.shown_score = score_words(response)
-            response.shown_band = band_words(response.band) if response.band else ""
-            response.shown_when = when_words(response)
             response.correction = corrected_by(response)
         return responses
 
@@ -344,7 +303,7 @@ def score_observation(response, instrument, patient, answered, language):
         "derivedFrom": [{"reference": answered}],
     }
     if response.band:
-        words = band_words(response.band)
+        words = response.band_label
         resource["interpretation"] = [
             {
                 "coding": [{"system": BAND_SYSTEM, "code": response.band, "display": words}],
@@ -366,7 +325,7 @@ def score_observation(response, instrument, patient, answered, language):
                     "code": {"coding": [coded(START_BACK_RISK)]},
                     "valueCodeableConcept": {
                         "coding": [coded(START_BACK_RISK_ANSWERS[response.band])],
-                        "text": band_words(response.band),
+                        "text": response.band_label,
                     },
                 }
             )

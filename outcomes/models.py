@@ -4,10 +4,11 @@ questionnaires clients filled in (responses), scored by outcomes.instruments."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -225,11 +226,40 @@ class Response(models.Model):
 
     @property
     def band_label(self):
-        return band_label(self.band)
+        """The band's or risk group's name in the active language ("" for none)."""
+        return str(band_label(self.band)) if self.band else ""
 
     @property
     def unit(self):
         return shipped()[self.instrument].unit
+
+    @property
+    def score_words(self):
+        """The score with its unit in the active language: "32%", "12 points", "6.3 points"."""
+        if self.score is None:
+            return ""
+        number = floatformat(self.score, -1)  # localised: 35,6 in Russian
+        if self.unit == "%":
+            return gettext("%(score)s%%") % {"score": number}
+        if self.score == int(self.score):
+            return ngettext("%(score)s point", "%(score)s points", int(self.score)) % {
+                "score": number
+            }
+        # A fraction takes a form of its own in Russian ("6,3 балла"), not one of the counts'.
+        return pgettext("a fractional score", "%(score)s points") % {"score": number}
+
+    @property
+    def when_words(self):
+        """The measure point it answers, in the active language."""
+        if self.when == When.AFTER_SESSION and self.session_number:
+            return gettext("after session %(number)s") % {"number": self.session_number}
+        if self.when == When.FOLLOW_UP and self.days_after:
+            return ngettext(
+                "%(days)s day after the last session",
+                "%(days)s days after the last session",
+                self.days_after,
+            ) % {"days": self.days_after}
+        return str(self.get_when_display())
 
     @property
     def point(self):

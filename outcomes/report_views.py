@@ -11,7 +11,6 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Div, Layout, Row
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils import formats, timezone, translation
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from clinic.lib import second_factor
 from clinic.lib.csv_export import csv_response
-from clinic.lib.dates import DayFirstDateInput
+from clinic.lib.dates import DayRangeForm
 from outcomes import report as figures
 from outcomes.report import GroupBy, reportable
 
@@ -42,14 +41,13 @@ def a_year_ago(day):
         return day.replace(year=day.year - 1, day=28)
 
 
-class OutcomesReportForm(forms.Form):
+class OutcomesReportForm(DayRangeForm):
     """What the report is asked for. A field left out of the query takes its default: the
     last twelve months, the ODI, by plan template."""
 
     MAX_DAYS = 3 * 365 + 1  # three years, with a leap day
+    too_long = gettext_lazy("Choose at most three years at a time.")
 
-    date_from = forms.DateField(label=gettext_lazy("From"), widget=DayFirstDateInput())
-    date_to = forms.DateField(label=gettext_lazy("To"), widget=DayFirstDateInput())
     instrument = forms.ChoiceField(label=gettext_lazy("Questionnaire"), choices=instrument_choices)
     group_by = forms.ChoiceField(label=gettext_lazy("Group by"), choices=GroupBy.choices)
 
@@ -91,37 +89,6 @@ class OutcomesReportForm(forms.Form):
             if name not in data:
                 data[name] = value
         return data
-
-    def clean(self):
-        cleaned = super().clean()
-        earliest = datetime.date(1900, 1, 1)
-        latest = timezone.localdate() + datetime.timedelta(days=366)
-        for name in ("date_from", "date_to"):
-            day = cleaned.get(name)
-            if day and not earliest <= day <= latest:
-                self.add_error(
-                    name,
-                    ValidationError(
-                        _("Enter a day between 1900 and a year from today."), code="day_range"
-                    ),
-                )
-        first, last = cleaned.get("date_from"), cleaned.get("date_to")
-        if first and last and not self.errors:
-            if last < first:
-                self.add_error(
-                    "date_to",
-                    ValidationError(
-                        _("The last day comes before the first; swap them."), code="swapped"
-                    ),
-                )
-            elif (last - first).days >= self.MAX_DAYS:
-                self.add_error(
-                    "date_to",
-                    ValidationError(
-                        _("Choose at most three years at a time."), code="range_too_long"
-                    ),
-                )
-        return cleaned
 
     def report(self):
         data = self.cleaned_data

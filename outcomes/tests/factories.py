@@ -4,27 +4,15 @@ import datetime
 
 from django.utils import timezone
 
+from outcomes.demo import odi_answers
 from outcomes.instruments import shipped
 from outcomes.models import MeasurePoint, Response, When
 from outcomes.services import record_response
 
-SECTIONS = [
-    "pain_intensity",
-    "personal_care",
-    "lifting",
-    "walking",
-    "sitting",
-    "standing",
-    "sleeping",
-    "sex_life",
-    "social_life",
-    "travelling",
-]
-
 
 def odi(total):
     """Ten ODI sections adding up to `total` (of 50)."""
-    return {s: total // 10 + (1 if i < total % 10 else 0) for i, s in enumerate(SECTIONS)}
+    return odi_answers(total)
 
 
 def take(course, by, answers, *, instrument="odi", when=When.BASELINE, days_ago=None, **kw):

@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from outcomes.demo import SECTIONS
 from outcomes.models import InstrumentText, MeasurePoint, Response, SkippedMeasure, When
 from outcomes.services import course_results, skip_measure
-from outcomes.tests.factories import SECTIONS, odi, take
+from outcomes.tests.factories import odi, take
 from sessions_app.models import Course
 from sessions_app.tests.factories import course_for, log, standard_template, treatable_client
 

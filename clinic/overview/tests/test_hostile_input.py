@@ -9,8 +9,9 @@ from hypothesis import strategies as st
 
 from clinic.tests.factories import ReferralNoteFactory
 from consent.tests.factories import consent, sample_texts
+from outcomes.demo import SECTIONS
 from outcomes.models import MeasurePoint, When
-from outcomes.tests.factories import SECTIONS, take
+from outcomes.tests.factories import take
 from screening.models import Contraindication
 from screening.tests.factories import screen
 from sessions_app.models import PlanTemplate
