@@ -7,7 +7,11 @@ class AppointmentsConfig(AppConfig):
     verbose_name = _("Appointments")
 
     def ready(self):
+        from appointments.extension import Appointments
         from appointments.kinds import AppointmentKind
         from clinic.lib import record_kinds
+        from sessions_app import extensions
 
         record_kinds.register(AppointmentKind())
+        # The course page's appointments and booking buttons; the session form's appointment.
+        extensions.register(Appointments())

@@ -32,6 +32,10 @@ class AppointmentKind(RecordKind):
     permission = "appointments.view_appointment"
     template = "appointments/_timeline_appointment.html"
     timed = True
+    access_log_views = {
+        "appointment_day": _("Day and week of appointments"),
+        "appointment_form": _("Appointment form"),
+    }
 
     def load(self, client, history):
         return list(client.appointments.select_related("therapist", "room", "session__course"))

@@ -246,6 +246,16 @@ class Appointment(models.Model):
     def client_pk(self):  # whose record it is, for the back office's access log
         return self.client_id
 
+    @property
+    def may_be_rebooked(self):
+        """Cancelled or missed: its session is booked again in a new appointment."""
+        return self.status in [*CANCELLED, Status.NO_SHOW] and self.course_id is not None
+
+    @property
+    def has_begun(self):
+        """Its time has come: only then can the client be missed (a no-show)."""
+        return self.starts_at <= timezone.now()
+
 
 class CalendarFeed(models.Model):
     """A therapist's own appointments as an iCalendar feed their phone subscribes to, behind

@@ -10,9 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from appointments.models import HOLDING, Appointment, WorkingHours
+from appointments.models import Appointment, Status, WorkingHours
 from appointments.services import book, clash_errors, default_length, hours_errors
 
+# An appointment in one of these is still to give its session (a no-show holds its time, not
+# its session: models.HOLDING).
+AWAITED = [Status.BOOKED, Status.ARRIVED]
 # How far ahead a series or a search for free times looks, in days.
 HORIZON = 120
 
@@ -30,10 +33,11 @@ class Slot:
 
 
 def remaining_numbers(course):
-    """The numbers of the course's sessions neither logged nor booked yet."""
+    """The numbers of the course's sessions neither logged nor booked yet (a missed or
+    cancelled appointment's session is still to be booked again)."""
     done = course.sessions.counted().count()
     booked = set(
-        course.appointments.filter(status__in=HOLDING, session__isnull=True).values_list(
+        course.appointments.filter(status__in=AWAITED, session__isnull=True).values_list(
             "session_number", flat=True
         )
     )

@@ -198,6 +198,10 @@ def change_status(*, appointment, status, by):
             },
             code="status",
         )
+    if status == Status.NO_SHOW and not appointment.has_begun:
+        raise ValidationError(
+            _("A no-show is marked once the appointment's time has begun."), code="not_yet"
+        )
     appointment.status = status
     appointment._history_user = by
     appointment.save(update_fields=["status"])

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,9 +14,42 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from appointments.feeds import calendar, new_feed, open_feed, stop_feed
 from appointments.figures import attendance
-from appointments.models import CalendarFeed
+from appointments.models import CalendarFeed, Status
+from appointments.origin import AppointmentOrigin
 from clinic.lib import second_factor
+from clinic.lib.access import client_for
+from clinic.lib.audit import audited
 from clinic.lib.dates import DayRangeForm
+from sessions_app import views as session_views
+
+
+@audited("session_form")
+@require_http_methods(["GET", "POST"])
+def log_session(request, pk, appointment_id):
+    """The session form opened from the appointment the client arrived for: prefilled from the
+    plan and the appointment's time; logging the session completes the appointment."""
+    client = client_for(request, pk, "sessions_app.add_session", changes=True)
+    appointment = get_object_or_404(client.appointments, pk=appointment_id)
+    if appointment.session_id:
+        # Logged already (the form sent twice, or from another tablet): show what stands.
+        messages.info(request, _("The session of this appointment is logged; here it is."))
+        return redirect(appointment.session)
+    if appointment.course_id is None:
+        messages.error(
+            request,
+            _("This appointment is for no course; log the session from the client's course."),
+        )
+        return redirect(client)
+    if appointment.status != Status.ARRIVED:
+        messages.error(
+            request,
+            _("Mark the client's arrival before logging the session of the appointment."),
+        )
+        day = timezone.localtime(appointment.starts_at).date()
+        return redirect(f"{reverse('appointments:day')}?on={day.isoformat()}")
+    return session_views.new_session_form(
+        request, pk, appointment.course_id, origin=AppointmentOrigin(appointment)
+    )
 
 
 @require_http_methods(["GET", "POST"])

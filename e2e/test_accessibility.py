@@ -1,8 +1,12 @@
 """Every main page at the phone's, the tablet's and the front desk's width: no sideways
 scrolling, and axe-core finds no serious or critical violation."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from appointments.models import Appointment, Status
 from clinic.tests.factories import ReferralNoteFactory
 from e2e.conftest import accessibility_problems, shot, sign_in
 from outcomes.models import MeasurePoint, When
@@ -32,7 +36,25 @@ def records(clinic_admin):
     answered = take(
         course, clinic_admin, odi(14), when=When.AFTER_SESSION, session_number=1, days_ago=0
     )
+    appointments = {
+        status: Appointment.objects.create(
+            client=person,
+            therapist=clinic_admin,
+            course=course,
+            session_number=number,
+            starts_at=moment,
+            ends_at=moment + datetime.timedelta(minutes=40),
+            status=status,
+            booked_by=clinic_admin,
+        )
+        for status, number, moment in [
+            (Status.BOOKED, 2, timezone.now() + datetime.timedelta(days=1)),
+            (Status.ARRIVED, 3, timezone.now() - datetime.timedelta(hours=1)),
+            (Status.CANCELLED_BY_CLINIC, 4, timezone.now() + datetime.timedelta(days=1, hours=1)),
+        ]
+    }
     return {
+        "appointments": appointments,
         "client": person,
         "course": course,
         "session": session,
@@ -57,8 +79,27 @@ def signing(person, method):
     return open_page
 
 
+def series_preview(person, course):
+    """The series page with its preview, as reception reaches it."""
+
+    def open_page(page):
+        page.goto(f"/clients/{person.pk}/courses/{course.pk}/appointments/series/")
+        tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+        page.locator("input[name=first_day]").fill(tomorrow.strftime("%d.%m.%Y"))
+        page.locator("input[name=time]").fill("10:00")
+        page.locator("input[name=every_days]").fill("2")
+        page.locator("button[value=preview]").click()
+        page.wait_for_selector("[data-slot]")
+
+    return open_page
+
+
 def pages(records):
     person, course, session = records["client"], records["course"], records["session"]
+    booked = records["appointments"][Status.BOOKED]
+    arrived = records["appointments"][Status.ARRIVED]
+    cancelled = records["appointments"][Status.CANCELLED_BY_CLINIC]
+    appointment = f"/clients/{person.pk}/appointments/"
     questionnaire = f"/clients/{person.pk}/courses/{course.pk}/questionnaires/{records['due'].pk}/"
     return {
         "start page": "/",
@@ -88,6 +129,15 @@ def pages(records):
         "questionnaire correction": f"{records['response'].get_absolute_url()}correct/",
         "calendar feed": "/calendar/",
         "no-show figures": "/reports/attendance/",
+        "day of appointments": f"/day/?on={timezone.localdate() + datetime.timedelta(days=1)}",
+        "week of appointments": "/week/",
+        "booking form": f"/clients/{person.pk}/courses/{course.pk}/appointments/new/",
+        "series form": f"/clients/{person.pk}/courses/{course.pk}/appointments/series/",
+        "series preview": series_preview(person, course),
+        "moving an appointment": f"{appointment}{booked.pk}/move/",
+        "cancelling an appointment": f"{appointment}{booked.pk}/cancel/",
+        "rebooking": f"{appointment}{cancelled.pk}/rebook/",
+        "session from an appointment": f"{appointment}{arrived.pk}/session/",
     }
 
 

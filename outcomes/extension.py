@@ -17,8 +17,10 @@ from sessions_app.extensions import CourseExtension
 class Questionnaires(CourseExtension):
     template = "outcomes/_course_panel.html"
 
-    def panel(self, request, course, place):
-        if not request.user.has_perm("outcomes.view_response"):
+    def panel(self, request, course, place, **about):
+        if place not in ("course", "session_form") or not request.user.has_perm(
+            "outcomes.view_response"
+        ):
             return None
         schedule = course_schedule(course)
         today = timezone.localdate()

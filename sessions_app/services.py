@@ -131,13 +131,15 @@ def log_session(
     final_seconds=STAGE_SECONDS[Stage.FINAL][2],
     notes="",
     form_token=None,
+    origin=None,
 ):
     """Store a session as a draft with its steps and the next number of its course, or store
     nothing and raise a ValidationError that names every broken rule.
 
     `steps` are dicts of stage, technique, zone, repetitions and intensity, in the order they
     were performed within each stage. `form_token` is the one-time token of the form: sent
-    again, it gives back the session already logged from it.
+    again, it gives back the session already logged from it. `origin` (extensions.SessionOrigin)
+    is where it was logged from, the appointment it was performed in; None for a walk-in.
     """
     with transaction.atomic():
         # Locking the course makes concurrent logging wait here, so numbers stay gap-free and
@@ -167,6 +169,8 @@ def log_session(
         session._history_user = by
         session.save()
         save_steps(session, new_steps, by)
+        if origin is not None:
+            origin.logged(session, by)
         if course.status == Course.Status.PLANNED:
             course.status = Course.Status.ACTIVE
             course._history_user = by

@@ -168,9 +168,17 @@ def course_schedule(request, pk, course_id):
 
 @audited("session_form")
 def session_create(request, pk, course_id):
+    """The form logging a session of the course, prefilled from its plan: a walk-in."""
+    return new_session_form(request, pk, course_id)
+
+
+def new_session_form(request, pk, course_id, origin=None):
+    """The form logging a session, for a view that audits it: with `origin`
+    (extensions.SessionOrigin), in the appointment the client arrived for."""
     client, course = course_of(request, pk, course_id, "sessions_app.add_session", changes=True)
     plan = course.steps.select_related("technique", "zone")
-    form = SessionForm(posted(request), initial={"form_token": uuid.uuid4()})
+    initial = {"form_token": uuid.uuid4(), **(origin.initial() if origin else {})}
+    form = SessionForm(posted(request), initial=initial)
     formset = StepFormSet(posted(request), initial=step_initial(plan))
     refused_rows = []
     token = form.cleaned_data.get("form_token") if form.is_valid() else None
@@ -194,6 +202,7 @@ def session_create(request, pk, course_id):
                 by=request.user,
                 steps=formset.steps(),
                 form_token=token,
+                origin=origin,
                 **form.session_fields(),
             )
         except ValidationError as error:
@@ -215,7 +224,7 @@ def session_create(request, pk, course_id):
             "form": form,
             "formset": formset,
             "refused_rows": refused_rows,
-            "panels": extensions.panels(request, course, "session_form"),
+            "panels": extensions.panels(request, course, "session_form", origin=origin),
         },
     )
 
@@ -276,6 +285,7 @@ def session_detail(request, pk, session_id):
             "steps": session.steps.select_related("technique", "zone"),
             "addenda": session.addenda.select_related("author"),
             "answers_to_user": session.answers_to(request.user),
+            "panels": extensions.panels(request, session.course, "session", session=session),
         },
     )
 

@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from appointments.models import OpeningHours, Room, WorkingHours
 
@@ -13,3 +14,14 @@ def week(therapist, clinic_admin):
                 therapist=person, weekday=weekday, starts="09:00", ends="18:00"
             )
     return Room.objects.create(name="1"), Room.objects.create(name="2")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Sets the clock to a moment: these tests book next week, and a no-show is marked only
+    once its time has come."""
+
+    def set_to(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return set_to

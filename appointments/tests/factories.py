@@ -6,7 +6,8 @@ from django.utils import timezone
 
 
 def next_monday():
-    today = timezone.localdate()
+    # Read off the real clock, not timezone.now(), which the `clock` fixture may have moved.
+    today = datetime.datetime.now(tz=timezone.get_current_timezone()).date()
     return today + datetime.timedelta(days=7 - today.weekday())
 
 

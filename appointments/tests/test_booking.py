@@ -115,8 +115,9 @@ def test_moving_is_for_booked_appointments_only(week, therapist):
         ([Status.LATE_CANCELLATION], Status.BOOKED),
     ],
 )
-def test_each_status_follows_only_the_ones_it_may(week, therapist, path, refused):
+def test_each_status_follows_only_the_ones_it_may(week, therapist, path, refused, clock):
     appointment = booking(therapist, at(10))
+    clock(at(10, 15))
     for status in path:
         appointment = change_status(appointment=appointment, status=status, by=therapist)
     with pytest.raises(ValidationError, match="cannot become"):
@@ -125,6 +126,17 @@ def test_each_status_follows_only_the_ones_it_may(week, therapist, path, refused
         Status.BOOKED,
         *path,
     ]
+
+
+def test_a_no_show_is_marked_once_the_time_has_come(week, therapist, clock):
+    appointment = booking(therapist, at(10))
+    clock(at(9, 59))
+    with pytest.raises(ValidationError, match="once the appointment's time has begun"):
+        change_status(appointment=appointment, status=Status.NO_SHOW, by=therapist)
+    clock(at(10))
+    assert change_status(appointment=appointment, status=Status.NO_SHOW, by=therapist).status == (
+        Status.NO_SHOW
+    )
 
 
 def test_logging_the_session_completes_the_appointment(week, therapist):

@@ -13,6 +13,12 @@ from clinic.tests.factories import ClientFactory
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def day_over(clock):
+    """Marked once the day is over, as a no-show can only be then."""
+    clock(at(23))
+
+
 def appointment(therapist, hour, *statuses):
     booked = book(client=ClientFactory(), therapist=therapist, starts_at=at(hour), by=therapist)
     for status in statuses:

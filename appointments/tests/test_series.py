@@ -64,7 +64,7 @@ def test_a_rule_needs_weekdays_or_a_number_of_days(week, therapist, course):
 
 
 def test_a_missed_appointment_keeps_its_history_and_is_rebooked_at_a_free_time(
-    week, therapist, course
+    week, therapist, course, clock
 ):
     missed = book(
         client=course.client,
@@ -74,6 +74,7 @@ def test_a_missed_appointment_keeps_its_history_and_is_rebooked_at_a_free_time(
         starts_at=at(9),
         by=therapist,
     )
+    clock(at(9, 15))
     change_status(appointment=missed, status=Status.NO_SHOW, by=therapist)
     book(client=ClientFactory(), therapist=therapist, starts_at=at(9, 40), by=therapist)
     offered = free_times(therapist, after=at(9), length=datetime.timedelta(minutes=40), count=3)

@@ -18,7 +18,7 @@ class OverviewConfig(AppConfig):
             {
                 "client_page": _("Client's page"),
                 "client_list": _("Client list"),
-                "start_page": _("Start page: needs attention"),
+                "start_page": _("Start page: the day and what needs attention"),
                 "print": _("Printable record"),
                 "fhir": _("FHIR export"),
                 "clinic_csv": _("Clinic-wide sessions CSV"),

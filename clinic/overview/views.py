@@ -46,16 +46,28 @@ def home(request):
         # A therapist sees their own work; a clinic admin the whole clinic's.
         therapist = None if roles.is_clinic_admin(user) else user
         courses, open_count = start_page.open_courses(therapist)
+        appointments = start_page.appointments_on(today, therapist)
+        plan = start_page.work_plan(today, therapist)
+        # A planned session booked today is shown with its appointment, not twice.
+        booked = {appointment.course_id for appointment in appointments}
+        plan["today"] = [visit for visit in plan["today"] if visit.course_id not in booked]
+        verdicts = start_page.eligibility_of(courses, appointments, today)
+        for appointment in appointments:
+            appointment.eligibility = verdicts[appointment.client_id]
         context.update(
             courses=courses,
             open_count=open_count,
-            plan=start_page.work_plan(today, therapist),
+            appointments=appointments,
+            plan=plan,
             logged_today=start_page.sessions_logged_on(today, therapist),
-            attention=start_page.needing_attention(courses, today),
+            attention=start_page.needing_attention(courses, verdicts),
             whole_clinic=therapist is None,
         )
-        # "Needs attention" gives each client's reasons (a contraindication found, a reading).
-        record_each(request, [item["client"].pk for item in context["attention"]], "start_page")
+        # "Needs attention" gives each client's reasons (a contraindication found, a reading),
+        # and the day's appointments each client's eligibility.
+        shown = {item["client"].pk for item in context["attention"]}
+        shown |= {appointment.client_id for appointment in appointments}
+        record_each(request, sorted(shown), "start_page")
         if user.has_perm("outcomes.view_response"):
             context["questionnaires"] = start_page.questionnaires_due(courses, today, therapist)
     if roles.is_clinic_admin(user):

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, TruncWeek
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from appointments.models import Appointment
 from clinic.lib.days import day_bounds, start_of
 from clinic.models import Client
 from outcomes.instruments import shipped
@@ -92,11 +93,33 @@ def work_plan(today, therapist=None):
     }
 
 
-def needing_attention(courses, today):
+def appointments_on(day, therapist=None):
+    """The day's appointments (a therapist's own, or the whole clinic's) in time order, in one
+    query."""
+    start, end = day_bounds(day)
+    appointments = Appointment.objects.filter(starts_at__gte=start, starts_at__lt=end)
+    if therapist is not None:
+        appointments = appointments.filter(therapist=therapist)
+    appointments = list(
+        appointments.select_related(
+            "client", "course", "room", "therapist", "session__course"
+        ).order_by("starts_at", "pk")[:VISITS_SHOWN]
+    )
+    return appointments
+
+
+def eligibility_of(courses, appointments, today):
+    """Today's eligibility of the clients of these courses and appointments, read at once."""
+    clients = {course.client_id: course.client for course in courses}
+    clients.update((appointment.client_id, appointment.client) for appointment in appointments)
+    return eligibility_for(clients.values(), today)
+
+
+def needing_attention(courses, verdicts):
     """Clients of these courses (those on the page) whose clearance, screening or consent
-    needs action before their next session, with the reasons."""
+    needs action before their next session, with the reasons (`verdicts`: their eligibility,
+    by client)."""
     clients = list({course.client_id: course.client for course in courses}.values())
-    verdicts = eligibility_for(clients, today)
     attention = []
     for client in clients:
         verdict = verdicts[client.pk]

@@ -4,12 +4,16 @@ The table must name every URL the project serves (outside the Django admin, whic
 entry of its own): a new URL without an entry fails `test_every_url_is_in_the_matrix`.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from appointments.feeds import new_feed
+from appointments.models import Appointment, Status
 from clinic.models import AccessLog, Client
 from clinic.tests.factories import ReferralNoteFactory
 from clinic.tests.test_conflicts import form_of
@@ -26,6 +30,7 @@ REFERRAL, SCREENING, COURSE, SESSION = "referral", "screening", "course", "sessi
 CONSENT, CONSENT_FILE = "consent", "consent file"
 POINT, RESPONSE = "questionnaire due", "questionnaire response"
 FEED = "calendar feed"
+BOOKED, ARRIVED, CANCELLED = "booked appointment", "arrived appointment", "cancelled appointment"
 SESSIONS_CSV = "sessions.csv"
 
 # url name, what its URL names (nothing, a client, a client's record), method,
@@ -372,6 +377,68 @@ MATRIX = [
         "get",
         {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 403, ADMIN: 200},
     ),
+    # The clinic's day: reception's calendar, booking from a course, and what each status
+    # allows; the session is logged from an arrived appointment by those who log sessions.
+    (
+        "appointments:day",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "appointments:week",
+        False,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "appointments:arrived",
+        BOOKED,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 302, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        "appointments:no_show",
+        BOOKED,
+        "post",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 302, THERAPIST: 302, ADMIN: 302},
+    ),
+    (
+        "appointments:book",
+        COURSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "appointments:series",
+        COURSE,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "appointments:move",
+        BOOKED,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "appointments:cancel",
+        BOOKED,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "appointments:rebook",
+        CANCELLED,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 200, THERAPIST: 200, ADMIN: 200},
+    ),
+    (
+        "appointments:log_session",
+        ARRIVED,
+        "get",
+        {ANON: LOGIN, NO_ROLE: 403, RECEPTION: 403, THERAPIST: 200, ADMIN: 200},
+    ),
     # A therapist's own calendar feed: its page for those with appointments of their own, and
     # the feed itself for whoever holds its secret address (a phone does not sign in).
     (
@@ -519,6 +586,21 @@ def users(reception, therapist, clinic_admin, no_role):
     return {NO_ROLE: no_role, RECEPTION: reception, THERAPIST: therapist, ADMIN: clinic_admin}
 
 
+def appointment(course, status, *, hours, number):
+    """An appointment of the course `hours` from now (back when negative), as it stands."""
+    starts = timezone.now().replace(microsecond=0) + datetime.timedelta(hours=hours)
+    return Appointment.objects.create(
+        client=course.client,
+        therapist=course.therapist,
+        course=course,
+        session_number=number,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(minutes=40),
+        status=status,
+        booked_by=course.therapist,
+    )
+
+
 @pytest.fixture
 def url_args(client_record):
     """The URL arguments each kind of entry needs: none, a client, or a client and a record."""
@@ -552,6 +634,12 @@ def url_args(client_record):
         POINT: [client_record.pk, course.pk, point.pk],
         RESPONSE: [client_record.pk, answered.pk],
         FEED: [new_feed(course.therapist).token],
+        BOOKED: [client_record.pk, appointment(course, Status.BOOKED, hours=20, number=3).pk],
+        ARRIVED: [client_record.pk, appointment(course, Status.ARRIVED, hours=-1, number=2).pk],
+        CANCELLED: [
+            client_record.pk,
+            appointment(course, Status.CANCELLED_BY_CLIENT, hours=22, number=4).pk,
+        ],
         SESSIONS_CSV: [client_record.pk, "sessions"],
         CONSENT: [client_record.pk, consented.pk],
         CONSENT_FILE: [client_record.pk, consented.pk, "signature"],

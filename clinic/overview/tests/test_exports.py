@@ -364,7 +364,7 @@ def test_the_access_log_names_every_audited_view():
     assert AccessLog.VIEWS == {
         "client_page": "Client's page",
         "client_list": "Client list",
-        "start_page": "Start page: needs attention",
+        "start_page": "Start page: the day and what needs attention",
         "print": "Printable record",
         "csv": "Sessions CSV",
         "fhir": "FHIR export",
@@ -394,4 +394,6 @@ def test_the_access_log_names_every_audited_view():
         "response": "Questionnaire response",
         "questionnaire_form": "Questionnaire form",
         "questionnaires_csv": "Questionnaires CSV",
+        "appointment_day": "Day and week of appointments",
+        "appointment_form": "Appointment form",
     }

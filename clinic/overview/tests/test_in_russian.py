@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from appointments.models import Appointment, Status
 from appointments.services import book
 from clinic import roles
 from clinic.tests.factories import ClientFactory
@@ -174,6 +175,21 @@ def history(russian_staff):
         by=russian_staff[roles.CLINIC_ADMIN],
         override_reason="Часы работы ещё не внесены.",
     )
+    # One arrived an hour ago, its session still to log; one cancelled, to rebook.
+    for status, number, moment in [
+        (Status.ARRIVED, 5, timezone.now() - datetime.timedelta(hours=1)),
+        (Status.CANCELLED_BY_CLIENT, 6, timezone.now() + datetime.timedelta(days=1, hours=2)),
+    ]:
+        Appointment.objects.create(
+            client=client,
+            therapist=therapist,
+            course=course,
+            session_number=number,
+            starts_at=moment,
+            ends_at=moment + datetime.timedelta(minutes=40),
+            status=status,
+            booked_by=therapist,
+        )
     # The factories' other staff (who recorded a note, who screened) get Russian names too.
     get_user_model().objects.filter(language="").update(first_name="Анна", last_name="Кузнецова")
     return {
@@ -191,6 +207,11 @@ def pages(history, staff):
     consented, answered = history["consent"], history["response"]
     due = MeasurePoint.objects.get(instrument="pain", when=When.AFTER_SESSION)
     odi = MeasurePoint.objects.get(instrument="odi", when=When.DISCHARGE)
+    booked, arrived, cancelled = (
+        client.appointments.get(status=status)
+        for status in (Status.BOOKED, Status.ARRIVED, Status.CANCELLED_BY_CLIENT)
+    )
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     signing = reverse("consent:sign", args=[client.pk])
     details = {
         "kind": "treatment",
@@ -225,6 +246,25 @@ def pages(history, staff):
         (staff[roles.CLINIC_ADMIN], reverse("overview:sessions_export")),
         (staff[roles.THERAPIST], reverse("appointments:my_calendar")),
         (staff[roles.CLINIC_ADMIN], reverse("appointments:figures")),
+        (staff[roles.RECEPTION], f"{reverse('appointments:day')}?on={tomorrow.isoformat()}"),
+        (staff[roles.RECEPTION], reverse("appointments:week")),
+        (staff[roles.RECEPTION], reverse("appointments:book", args=[client.pk, course.pk])),
+        (staff[roles.RECEPTION], reverse("appointments:series", args=[client.pk, course.pk])),
+        (
+            staff[roles.RECEPTION],
+            reverse("appointments:series", args=[client.pk, course.pk]),
+            {
+                "action": "preview",
+                "therapist": course.therapist_id,
+                "first_day": tomorrow.strftime("%d.%m.%Y"),
+                "time": "10:00",
+                "every_days": "2",
+            },
+        ),
+        (staff[roles.RECEPTION], reverse("appointments:move", args=[client.pk, booked.pk])),
+        (staff[roles.RECEPTION], reverse("appointments:cancel", args=[client.pk, booked.pk])),
+        (staff[roles.RECEPTION], reverse("appointments:rebook", args=[client.pk, cancelled.pk])),
+        (staff[roles.THERAPIST], reverse("appointments:log_session", args=[client.pk, arrived.pk])),
         (staff[roles.THERAPIST], reverse("outcomes:tablet", args=[client.pk, course.pk, due.pk])),
         (
             staff[roles.THERAPIST],

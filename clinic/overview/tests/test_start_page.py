@@ -116,12 +116,13 @@ def test_a_clinic_admin_sees_the_whole_clinic_and_sessions_per_therapist_per_wee
     [
         # (each count includes renewing the idle session: savepoint, update, release)
         # session, user, permissions (2), the role check, the most recent open courses and
-        # their progress (2), planned visits, how many are open, sessions logged today,
-        # eligibility of their clients (5), the questionnaires due (ended courses with a
+        # their progress (2), the day's appointments, planned visits, how many are open,
+        # sessions logged today, eligibility of their clients and the appointments' (5), the
+        # access log of the clients shown, the questionnaires due (ended courses with a
         # follow-up, measure points: two while no plan has any); a clinic admin adds the
         # weekly counts and their therapists, recent clients and those waiting for a referral
-        ("clinic_admin", 24),
-        ("therapist", 20),
+        ("clinic_admin", 26),
+        ("therapist", 22),
         # session, user, permissions (2), the role check, recent clients, waiting clients
         ("reception", 10),
     ],
@@ -129,10 +130,13 @@ def test_a_clinic_admin_sees_the_whole_clinic_and_sessions_per_therapist_per_wee
 def test_the_start_page_needs_the_same_queries_however_much_work(
     client, request, django_assert_num_queries, size, role, queries
 ):
+    from appointments.models import Status
+
     user = request.getfixturevalue(role)
     for index in range(size):
         course = scheduled_course(user, first_name=f"Client{index}")
         log(course, days_ago=0)
+        booked_today(course_for(treatable_client(), by=user), status=Status.BOOKED)
         ClientFactory(first_name=f"Waiting{index}")
     client.force_login(user)
     with django_assert_num_queries(queries):
@@ -163,8 +167,8 @@ def test_the_questionnaires_due_are_listed_in_the_same_queries_however_many(
     log(ended, days_ago=10)
     Course.objects.filter(pk=ended.pk).update(status=Course.Status.COMPLETED)
     client.force_login(therapist)
-    # 20 without questionnaires, + the sessions' days, responses and skips of the schedule
-    with django_assert_num_queries(23):
+    # 21 without questionnaires, + the sessions' days, responses and skips of the schedule
+    with django_assert_num_queries(24):
         response = client.get(reverse("overview:home"))
     due = {
         (item["course"].pk, item["due"].point.when) for item in response.context["questionnaires"]
@@ -188,3 +192,51 @@ def test_a_completed_courses_discharge_stays_listed_until_taken(client, therapis
     ]
     take(ended, therapist, odi(10), when=When.DISCHARGE, days_ago=0)
     assert start_page(client, therapist).context["questionnaires"] == []
+
+
+def booked_today(course, *, status, hours_ago=1, by=None):
+    from appointments.models import Appointment
+
+    starts = max(
+        timezone.localtime() - datetime.timedelta(hours=hours_ago),
+        timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0),
+    )
+    return Appointment.objects.create(
+        client=course.client,
+        therapist=course.therapist,
+        course=course,
+        session_number=1,
+        starts_at=starts,
+        ends_at=starts + datetime.timedelta(minutes=40),
+        status=status,
+        booked_by=by or course.therapist,
+    )
+
+
+def test_a_therapists_day_comes_from_their_appointments_with_each_clients_eligibility(
+    client, therapist
+):
+    from appointments.models import Status
+
+    arrived = booked_today(
+        course_for(treatable_client(first_name="Anna"), by=therapist), status=Status.ARRIVED
+    )
+    # A client who has not signed the consent: booked, but not to be treated today.
+    unsigned = course_for(treatable_client(consented=False, first_name="Boris"), by=therapist)
+    booked = booked_today(unsigned, status=Status.BOOKED)
+    colleague = course_for(treatable_client(first_name="Vera"))
+    booked_today(colleague, status=Status.BOOKED)
+
+    response = start_page(client, therapist)
+
+    assert [a.pk for a in response.context["appointments"]] == [arrived.pk, booked.pk]
+    page = response.content.decode()
+    log_from = reverse("appointments:log_session", args=[arrived.client_id, arrived.pk])
+    arrival = reverse("appointments:arrived", args=[booked.client_id, booked.pk])
+    assert f'href="{log_from}"' in page
+    assert f'action="{arrival}"' in page
+    assert response.context["appointments"][0].eligibility.allowed
+    assert not response.context["appointments"][1].eligibility.allowed
+    assert "Vera" not in page
+    # The planned session of a booked course is not listed a second time.
+    assert response.context["plan"]["today"] == []
