@@ -1,7 +1,9 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
+from appointments.models import Appointment, Status
 from clinic import roles
 from clinic.models import Client, ReferralNote
 from screening.models import Answer, Screening
@@ -26,6 +28,7 @@ def counts():
         "courses": Course.objects.count(),
         "sessions": Session.objects.count(),
         "addenda": Addendum.objects.count(),
+        "appointments": Appointment.objects.count(),
     }
 
 
@@ -113,3 +116,13 @@ def test_the_demo_has_courses_of_every_type_with_sessions_in_every_state():
     for course in courses:
         pains = [s.pain_after for s in course.sessions.counted().filter(signed_at__isnull=False)]
         assert pains == sorted(pains, reverse=True) and pains[0] > pains[-1]
+
+
+@pytest.mark.django_db
+def test_the_demo_day_has_appointments_one_client_arrived_and_may_be_treated():
+    call_command("seed_demo")
+    today = Appointment.objects.filter(starts_at__date=timezone.localdate())
+    arrived = today.get(status=Status.ARRIVED)
+    assert today.filter(status=Status.BOOKED).exists()
+    # Its session waits to be logged from it: the client may be treated today.
+    assert arrived.session is None and eligibility(arrived.client).allowed

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from appointments.demo import add_demo_day, add_demo_week
 from clinic import roles
 from clinic.lib.names import name_key
 from clinic.lib.progress import ProgressBar
@@ -20,7 +21,7 @@ from consent.models import Kind
 from outcomes.demo import add_demo_points
 from screening.models import Answer, Contraindication
 from screening.services import record_screening
-from sessions_app.models import PlanTemplate
+from sessions_app.models import Course, PlanTemplate
 
 # The demo speaks the clinic's language (CLINIC_LANGUAGE): Russian names and texts for a
 # Russian clinic, English ones otherwise. Each pair below is (English, Russian).
@@ -272,6 +273,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             accounts = self.create_accounts(password)
             new_demo = self.create_demo_clients(accounts)
+            self.create_demo_day(accounts)
             generated = self.generate_clients(clients, accounts) if clients else 0
             if sessions:
                 made = list(Client.objects.order_by("-pk")[:clients])[::-1]
@@ -304,6 +306,13 @@ class Command(BaseCommand):
             user.groups.add(Group.objects.get(name=role))
             accounts[role] = user
         return accounts
+
+    def create_demo_day(self, accounts):
+        therapist = accounts[roles.THERAPIST]
+        add_demo_week(therapists=[therapist, accounts[roles.CLINIC_ADMIN]])
+        # The demo clients' courses, registered first.
+        courses = Course.objects.filter(therapist=therapist).select_related("client")
+        add_demo_day(courses.order_by("pk")[:4], by=accounts[roles.RECEPTION])
 
     def create_demo_clients(self, accounts):
         # The sample texts, in force from two years back so that generated histories have one.
