@@ -10,7 +10,6 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from appointments import series as series_rules
 from appointments import services
 from appointments.calendar import who_treats
+from appointments.day_views import calendar_url
 from appointments.forms import (
     BookingForm,
     CancelForm,
@@ -46,7 +46,7 @@ def posted(request):
 
 def day_page(day):
     """The clinic's day (appointments:day) holding `day`."""
-    return reverse("appointments:day") + "?on=" + day.isoformat()
+    return calendar_url("appointments:day", day)
 
 
 def local_day(moment):

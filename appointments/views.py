@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from appointments.day_views import calendar_url
 from appointments.feeds import calendar, new_feed, open_feed, stop_feed
 from appointments.figures import attendance
 from appointments.models import CalendarFeed, Status
@@ -45,8 +46,9 @@ def log_session(request, pk, appointment_id):
             request,
             _("Mark the client's arrival before logging the session of the appointment."),
         )
-        day = timezone.localtime(appointment.starts_at).date()
-        return redirect(f"{reverse('appointments:day')}?on={day.isoformat()}")
+        return redirect(
+            calendar_url("appointments:day", timezone.localtime(appointment.starts_at).date())
+        )
     return session_views.new_session_form(
         request, pk, appointment.course_id, origin=AppointmentOrigin(appointment)
     )
