@@ -36,6 +36,7 @@ def test_the_timeline_holds_every_kind_of_record_newest_first(client, petrova, t
         "session",
         "addendum",
         "response",
+        "appointment",  # today's, booked by the demo
     }
     sessions = [e.record.number for e in entries if e.kind == "session"]
     assert sessions == [6, 5, 4, 3, 2, 1]
@@ -52,7 +53,17 @@ def test_a_session_entry_shows_its_steps_pain_and_tolerance(client, petrova, the
 
 
 @pytest.mark.parametrize(
-    "kind", ["referral", "consent", "screening", "course", "session", "addendum", "response"]
+    "kind",
+    [
+        "referral",
+        "consent",
+        "screening",
+        "course",
+        "session",
+        "addendum",
+        "response",
+        "appointment",
+    ],
 )
 def test_the_timeline_filters_by_kind(client, petrova, therapist, kind):
     entries = timeline_of(client, therapist, petrova, kind=kind).context["timeline"].object_list
@@ -93,8 +104,8 @@ def test_records_of_the_same_moment_are_listed_newest_row_first(client, therapis
 def test_reception_sees_dates_and_decisions_but_no_clinical_detail(client, petrova, reception):
     response = timeline_of(client, reception, petrova)
     kinds = {entry.kind for entry in response.context["timeline"].object_list}
-    # Reception takes consents, so it reads them too.
-    assert kinds == {"referral", "consent", "course", "session"}
+    # Reception takes consents and books appointments, so it reads them too.
+    assert kinds == {"referral", "consent", "course", "session", "appointment"}
     page = response.content.decode()
     assert "Pain 3 → 1" not in page
     assert "The client rang the next day" not in page
