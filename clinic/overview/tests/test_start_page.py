@@ -194,13 +194,14 @@ def test_a_completed_courses_discharge_stays_listed_until_taken(client, therapis
     assert start_page(client, therapist).context["questionnaires"] == []
 
 
-def booked_today(course, *, status, hours_ago=1, by=None):
+def booked_today(course, *, status, by=None):
+    """An appointment of the course today, after the therapist's others (never two at once)."""
     from appointments.models import Appointment
 
-    starts = max(
-        timezone.localtime() - datetime.timedelta(hours=hours_ago),
-        timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0),
-    )
+    earlier = Appointment.objects.filter(therapist=course.therapist).count()
+    starts = timezone.make_aware(
+        datetime.datetime.combine(timezone.localdate(), datetime.time(0))
+    ) + datetime.timedelta(minutes=41 * earlier)
     return Appointment.objects.create(
         client=course.client,
         therapist=course.therapist,
