@@ -232,7 +232,9 @@ def test_a_consent_to_one_massage_is_not_a_consent_to_another(person, therapist)
 def test_a_session_given_before_the_consent_was_signed_that_day_is_refused(person, therapist):
     course = course_for(person, by=therapist)
     consent(person, days_ago=0)  # signed just now
-    earlier = timezone.now() - datetime.timedelta(minutes=30)
+    # Half an hour before, on the same day (just after midnight, since midnight).
+    midnight = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time()))
+    earlier = max(timezone.now() - datetime.timedelta(minutes=30), midnight)
     with pytest.raises(ValidationError) as refused:
         log(course, performed_at=earlier)
     assert [e.code for e in refused.value.error_list] == ["consent_after_session"]
