@@ -198,27 +198,10 @@ class SeriesRuleForm(forms.Form):
         return cleaned
 
 
-class SlotForm(forms.Form):
+class SlotForm(WhenForm):
     """One session of a previewed series, its day and time changeable by hand."""
 
     session_number = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=1000)
-    day = forms.DateField(label=_("Day"), widget=DayFirstDateInput())
-    time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(format="%H:%M"))
-
-    def clean_day(self):
-        return within_reach(self.cleaned_data["day"])
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("day") and cleaned.get("time") and self.starts_at() < timezone.now():
-            raise forms.ValidationError(
-                _("This time has passed; choose a time from now on."), code="past"
-            )
-        return cleaned
-
-    def starts_at(self):
-        moment = datetime.datetime.combine(self.cleaned_data["day"], self.cleaned_data["time"])
-        return timezone.make_aware(moment)
 
 
 SlotFormSet = forms.formset_factory(SlotForm, extra=0, max_num=100, absolute_max=100)
