@@ -258,6 +258,45 @@ STORAGES = {
     },
 }
 
+# Scans of referral letters and signed consents go to S3-compatible object storage when a bucket
+# is named, so that every app server reads what any of them stored; otherwise to MEDIA_ROOT on
+# this server's disk. Either way they are read only through the views that check the user's
+# role (clinic.lib.scans): the bucket stays private and no page links to it. The credentials
+# come the way boto3 finds them: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or the machine's
+# role.
+CLINIC_S3_BUCKET = os.environ.get("CLINIC_S3_BUCKET", "")
+if CLINIC_S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": CLINIC_S3_BUCKET,
+            # Empty: Amazon S3 itself; else the address of another S3-compatible store.
+            "endpoint_url": os.environ.get("CLINIC_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("CLINIC_S3_REGION") or None,
+            # A second scan of the same name gets a name of its own, never replaces the first.
+            "file_overwrite": False,
+            # Objects take the bucket's own (private) access; none is made public.
+            "default_acl": None,
+        },
+    }
+
+# The cache: rendered parts of records that never change (a signed session) and the like. One
+# cache in each process by default, which `make run` needs nothing for; with REDIS_URL set,
+# Redis, shared by every app server and every worker. Sessions, sign-in lockouts and one-time
+# tokens live in the database, never only in a cache, so none is lost when Redis restarts.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # Room for the signed sessions of several long histories.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    )
+}
+
 # A request body larger than a scan and its form could be is refused before it is read (413),
 # whether or not a proxy in front limits it too (clinic.middleware.refuse_oversized_bodies).
 CLINIC_MAX_REQUEST_BYTES = 11 * 1024 * 1024

@@ -120,6 +120,7 @@ def test_the_readme_documents_every_variable_the_settings_read_and_no_other():
         PRODUCTION,
         {**PRODUCTION, "DATABASE_URL": "postgres://clinic@db-host:5432/clinic"},
         {**PRODUCTION, "DJANGO_PROXY_COUNT": "1"},
+        {**PRODUCTION, "CLINIC_S3_BUCKET": "scans", "REDIS_URL": "redis://cache:6379/0"},
     ]:
         read |= variables_the_settings_read(environment)
     documented = variables_in_the_readme()
@@ -152,3 +153,40 @@ def test_on_postgresql_no_request_waits_long_on_a_lock_or_a_query():
         {**PRODUCTION, "DATABASE_URL": "postgres://db/c", "DJANGO_DB_STATEMENT_TIMEOUT": "0"}
     )
     assert "-c statement_timeout=0" in slow["DATABASES"]["default"]["OPTIONS"]["options"]
+
+
+def test_one_server_keeps_its_cache_in_process_and_its_scans_on_disk():
+    local = settings_under(PRODUCTION)
+    assert local["CACHES"]["default"]["BACKEND"].endswith("LocMemCache")
+    assert local["STORAGES"]["default"]["BACKEND"].endswith("FileSystemStorage")
+
+
+def test_several_servers_share_redis_and_object_storage_when_configured():
+    shared = settings_under(
+        {
+            **PRODUCTION,
+            "REDIS_URL": "redis://cache-host:6379/0",
+            "CLINIC_S3_BUCKET": "clinic-scans",
+            "CLINIC_S3_ENDPOINT_URL": "https://storage.example.org",
+            "CLINIC_S3_REGION": "ru-central1",
+        }
+    )
+    assert shared["CACHES"]["default"] == {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://cache-host:6379/0",
+    }
+    storage = shared["STORAGES"]["default"]
+    assert storage["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert storage["OPTIONS"] == {
+        "bucket_name": "clinic-scans",
+        "endpoint_url": "https://storage.example.org",
+        "region_name": "ru-central1",
+        "file_overwrite": False,
+        "default_acl": None,
+    }
+    # Sessions (and so sign-ins, the consent in progress, the pending second factor) and the
+    # sign-in lockouts stay in the database, which every server shares, on Redis or not.
+    assert shared.get("SESSION_ENGINE", "django.contrib.sessions.backends.db").endswith(".db")
+    assert shared.get("AXES_HANDLER", "axes.handlers.database.AxesDatabaseHandler").endswith(
+        "AxesDatabaseHandler"
+    )
