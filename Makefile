@@ -7,7 +7,7 @@ DEMO_PASSWORD ?= clinic-demo
 export DEMO_PASSWORD
 
 .PHONY: run test test-unit test-browser lint format check-migrations deps deps-dev loadtest e2e \
-	bench messages
+	bench messages scaleout
 
 # Stamp files make a second `make run` skip the installs unless the pins changed.
 $(VENV)/.runtime: requirements.txt
@@ -84,6 +84,11 @@ check-migrations: $(VENV)/.runtime
 # Not part of `make test`: many therapists at once against gunicorn on PostgreSQL.
 loadtest: deps
 	./loadtest/run.sh
+
+# Not part of `make test`: two gunicorn servers behind nginx over PostgreSQL, Redis and an
+# S3-compatible store, under load, one killed halfway (apt-get install -y nginx redis-server).
+scaleout: deps-dev
+	./scaleout/run.sh
 
 # Browser tests in Debian's Chromium (apt-get install -y chromium), on a file-backed database;
 # screenshots of each main page go to e2e-screenshots/.
