@@ -98,7 +98,9 @@ e2e: deps-dev
 	CLINIC_TEST_DATABASE_FILE=$(CURDIR)/.e2e-test.sqlite3 E2E_SCREENSHOTS=e2e-screenshots \
 		$(PY) -m pytest e2e $(E2E_ARGS)
 
-# The main pages at scale next to the Django admin (BENCH_ARGS="--clients 1000 --sessions 10000"
-# for a quick run); with DATABASE_URL set to PostgreSQL, on a database clinic_bench there.
+# The main pages at scale next to the Django admin, in process and then under gunicorn with wrk
+# (apt-get install -y wrk); BENCH_ARGS="--clients 1000 --sessions 10000 --seconds 3" for a quick
+# run, --no-throughput for the in-process timing only. With DATABASE_URL set to PostgreSQL, on a
+# database clinic_bench there.
 bench: deps-dev
 	$(PY) bench/run.py $(BENCH_ARGS)
