@@ -3,6 +3,7 @@ object storage (moto) that the scans go to."""
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.utils import translation
 
 from clinic import roles
@@ -14,6 +15,15 @@ def user_with_role(username, role):
     if role:
         user.groups.add(Group.objects.get(name=role))
     return user
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test's rows leave their ids free
+    for the next, and their rendered fragments (clinic.lib.fragments) must not outlive them."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

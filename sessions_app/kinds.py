@@ -3,7 +3,7 @@
 
 import datetime
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Subquery, prefetch_related_objects
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -142,7 +142,14 @@ class SessionKind(RecordKind):
             .select_related("voided_by")
             .prefetch_related("therapist")
         )
-        if not history.user.has_perm("sessions_app.view_session"):
+        if history.user.has_perm("sessions_app.view_session"):
+            # Which version of the catalogues the steps are named from, read with the sessions
+            # (one value for all of them): the entries rendered once are keyed by it.
+            sessions = sessions.annotate(
+                techniques_version=newest_history(Technique),
+                zones_version=newest_history(Zone),
+            )
+        else:
             sessions = sessions.defer(*CLINICAL_SESSION_FIELDS)
         sessions = list(sessions.order_by("performed_at", "pk"))
         # Each session gets its course from those already read, instead of a copy per session.
@@ -154,6 +161,18 @@ class SessionKind(RecordKind):
 
     def moment(self, session):
         return session.performed_at
+
+    def fragment_version(self, session, history):
+        """A signed or voided session changes only by a new version (voiding saves it); its
+        entry also shows its course, its therapist and, to those who see how it went, steps and
+        plan named from the catalogues (the course's plan for a session logged before plans
+        were kept with sessions: the course's version follows its plan)."""
+        if session.is_draft:
+            return None
+        shown = (session.version, session.course.version, str(session.therapist))
+        if not hasattr(session, "techniques_version"):  # the role sees no clinical fields
+            return (*shown, "no clinical fields")
+        return (*shown, session.techniques_version, session.zones_version)
 
     def read_details(self, sessions, history):
         if history.user.has_perm("sessions_app.view_session"):
@@ -195,6 +214,10 @@ class AddendumKind(RecordKind):
     def moment(self, addendum):
         return addendum.created_at
 
+    def fragment_version(self, addendum, history):
+        # An addendum is never changed; it names its author and its (signed) session.
+        return (addendum.session.version, str(addendum.author))
+
 
 class VoidKind(RecordKind):
     """A voided session appears twice: where it was performed, and when it was voided."""
@@ -210,6 +233,14 @@ class VoidKind(RecordKind):
 
     def moment(self, session):
         return session.voided_at
+
+    def fragment_version(self, session, history):
+        return (session.version, str(session.voided_by))
+
+
+def newest_history(catalogue):
+    """The newest change of a catalogue (each save adds a row to its history), as a subquery."""
+    return Subquery(catalogue.history.order_by("-history_id").values("history_id")[:1])
 
 
 def procedure_resource(session, patient):

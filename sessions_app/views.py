@@ -2,12 +2,15 @@ import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.contrib.auth.context_processors import PermWrapper
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_POST
 
+from clinic.lib import fragments
 from clinic.lib.access import client_for
 from clinic.lib.audit import audited
 from clinic.lib.versions import EditConflict, VersionedForm, conflict_page, save_unless_conflict
@@ -24,6 +27,24 @@ from sessions_app.forms import (
     step_initial,
 )
 from sessions_app.models import Session
+
+# The columns of a session the course page's table shows (its number links to the session).
+COURSE_PAGE_FIELDS = (
+    "version",
+    "course",
+    "number",
+    "performed_at",
+    "signed_at",
+    "voided_at",
+    "pain_before",
+    "pain_after",
+    "tolerance",
+    "therapist",
+    "therapist__first_name",
+    "therapist__last_name",
+    "therapist__patronymic",
+    "therapist__username",
+)
 
 
 def posted(request):
@@ -105,7 +126,11 @@ def course_edit(request, pk, course_id):
 @audited("course")
 def course_detail(request, pk, course_id):
     client, course = course_of(request, pk, course_id, "sessions_app.view_course")
-    sessions = list(course.sessions.with_steps())
+    # Only what the table shows; each session's course is the one in hand, not a copy each.
+    sessions = list(course.sessions.select_related("therapist").only(*COURSE_PAGE_FIELDS))
+    course_field = Session._meta.get_field("course")
+    for session in sessions:
+        course_field.set_cached_value(session, course)
     return render(
         request,
         "sessions_app/course_detail.html",
@@ -114,10 +139,25 @@ def course_detail(request, pk, course_id):
             "course": course,
             "plan": course.steps.select_related("technique", "zone"),
             "sessions": sessions,
+            "session_rows": session_rows(request, course, sessions),
             "done": sum(not session.is_voided for session in sessions),
             "planned": course.planned.all(),
             "panels": extensions.panels(request, course, "course"),
         },
+    )
+
+
+def session_rows(request, course, sessions):
+    """The table of the course's sessions, rendered once for each state of them (every change
+    of a session makes a new version) and of what the user's role may see of them."""
+    clinical = request.user.has_perm("sessions_app.view_session")
+    shown = [(s.pk, s.version, str(s.therapist)) for s in sessions]
+    return fragments.get_or_render(
+        fragments.key("course-sessions", course.pk, clinical, shown),
+        lambda: render_to_string(
+            "sessions_app/_course_sessions.html",
+            {"sessions": sessions, "perms": PermWrapper(request.user)},
+        ),
     )
 
 
@@ -223,9 +263,28 @@ def new_session_form(request, pk, course_id, origin=None):
             "course": course,
             "form": form,
             "formset": formset,
+            # Rendered when the page is, after it (as an include would be).
+            "steps_table": lambda: unbound_steps_table(formset),
             "refused_rows": refused_rows,
             "panels": extensions.panels(request, course, "session_form", origin=origin),
         },
+    )
+
+
+def unbound_steps_table(formset):
+    """The steps of a new session's form as first shown (prefilled from the plan), rendered
+    once for each plan and state of the catalogues it offers; None once the form is sent (it
+    then shows what was sent, and its refusals)."""
+    if formset.is_bound:
+        return None
+    catalogue = formset.form_kwargs["catalogue"]
+    offered = [
+        [(pk, item.name) for pk, item in catalogue[kind].items()]
+        for kind in ("techniques", "zones")
+    ]
+    return fragments.get_or_render(
+        fragments.key("session-form-steps", "", formset.initial, offered),
+        lambda: render_to_string("sessions_app/_step_formset.html", {"formset": formset}),
     )
 
 

@@ -22,9 +22,10 @@ kind by subclassing `RecordKind` and registering an instance from its AppConfig.
     record_kinds.register(ScreeningKind())
 
 The template shows one record (`record`, with `entry` and `history` beside it) inside the
-timeline's list item, for the page and for print alike. Kinds are listed, and records of the
-same moment ordered, in the order they are registered (INSTALLED_APPS order, then the order
-of `register` calls within an app).
+timeline's list item, for the page and for print alike. A kind whose records stop changing
+(a signed session) gives `fragment_version`, and each entry is then rendered once and reused.
+Kinds are listed, and records of the same moment ordered, in the order they are registered
+(INSTALLED_APPS order, then the order of `register` calls within an app).
 
 Labels are read in the language of each page: give them as lazy translations (gettext_lazy),
 never as strings translated when the module is imported.
@@ -71,6 +72,7 @@ class Entry:
     record: Any
     template: str
     timed: bool  # whether the moment has a time of day worth showing
+    html: str = ""  # the entry as shown, once rendered (clinic.overview.lib.timeline)
 
 
 class RecordKind:
@@ -104,6 +106,13 @@ class RecordKind:
     def read_details(self, records, history):
         """Fetch what showing these records in full needs, for the records on a page only (or
         all of them, for print and export), in a fixed number of queries."""
+
+    def fragment_version(self, record, history):
+        """Everything the record's entry shows `history.user` that may change, when the entry
+        may be rendered once and kept (clinic.lib.fragments): the record's version, the names
+        it shows, what the user's role may see of it. None (the default): rendered on every
+        view, as a record that may still change is."""
+        return None
 
     def fhir_entries(self, record, patient, history):
         """The HL7 FHIR R4 resources of one record, as (fullUrl, resource dict) pairs;

@@ -27,6 +27,7 @@ from clinic.overview.lib import start_page
 from clinic.overview.lib.charts import body_map
 from clinic.overview.lib.fhir import client_bundle
 from clinic.overview.lib.history import ClientHistory
+from clinic.overview.lib.timeline import render_entries
 from screening.services import eligibility, eligibility_for
 from sessions_app.lib import session_csv
 from sessions_app.models import Session, Zone
@@ -143,8 +144,9 @@ def client_detail(request, pk):
         course.done = done[course.pk]
     mapped = selected_course(history.courses, request.GET.get("course"))
     timeline = Paginator(history.entries(kind), TIMELINE_PAGE).get_page(request.GET.get("page"))
-    # Details only for the records on this page of the timeline: a long history stays light.
-    history.read_details(timeline)
+    # Only the records on this page of the timeline, and of those only the ones not already
+    # rendered: a long history stays light.
+    render_entries(timeline.object_list, history, request)
     return render(
         request,
         "overview/client_detail.html",
@@ -181,8 +183,7 @@ def selected_course(courses, wanted):
 def client_print(request, pk):
     client = client_for(request, pk)
     history = ClientHistory.load(client, request.user)
-    entries = history.entries()
-    history.read_details(entries)  # the whole record, on paper
+    entries = render_entries(history.entries(), history, request)  # the whole record, on paper
     return render(
         request,
         "overview/client_print.html",

@@ -232,9 +232,9 @@ def test_the_course_page_reads_the_same_queries_however_many_questionnaires(
         )
     client.force_login(therapist)
     client.get(course.get_absolute_url())
-    # The page's own 15 + the schedule's four (measure points, the sessions' days,
+    # The page's own 14 + the schedule's four (measure points, the sessions' days,
     # responses, skips) + the results' one + the appointments' panel's one
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(20):
         client.get(course.get_absolute_url())
 
 

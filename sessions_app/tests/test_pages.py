@@ -253,12 +253,12 @@ def test_the_course_page_needs_the_same_queries_however_many_sessions(
     for day in range(sessions, 0, -1):
         log(course, days_ago=day)
     client.force_login(therapist)
-    # session, user, client, permissions (2), course, sessions, their steps, the plan,
-    # planned dates, the access-log row, the back-office link check, the questionnaires
-    # due (outcomes' panel: one query when the plan has none), the course's appointments
-    # (appointments' panel; appointments/tests/test_day_pages.py pins it with appointments)
+    # session, user, client, permissions (2), course, sessions, the plan, planned dates,
+    # the access-log row, the back-office link check, the questionnaires due (outcomes'
+    # panel: one query when the plan has none), the course's appointments (appointments'
+    # panel; appointments/tests/test_day_pages.py pins it with appointments)
     # + renewing the idle session on every request: savepoint, update, release (3)
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(16):
         response = client.get(course.get_absolute_url())
     assert response.context["done"] == sessions
 

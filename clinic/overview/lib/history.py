@@ -12,11 +12,19 @@ from collections import Counter, defaultdict
 from django.db.models import Count
 from django.utils import timezone, translation
 
-from clinic.lib import record_kinds
+from clinic.lib import fragments, record_kinds
 from clinic.lib.record_kinds import Entry
 from clinic.overview.lib.charts import OUTCOME_SCALES, outcome_chart, pain_chart
 from outcomes.instruments import shipped
 from sessions_app.models import SessionStep
+
+
+def kept(chart):
+    """The chart as the cache keeps it: its points without their sessions."""
+    return {
+        **chart,
+        "points": [{k: v for k, v in point.items() if k != "session"} for point in chart["points"]],
+    }
 
 
 class ClientHistory:
@@ -93,7 +101,22 @@ class ClientHistory:
         return self.records("session")
 
     def pain_chart(self):
-        return pain_chart(self.counted_sessions()) if self.sees_sessions else None
+        """The pain chart, drawn once for each state of the counted sessions and kept
+        (clinic.lib.fragments): each session's version and its course's (whose massage type
+        the table names) say when it must be drawn again."""
+        if not self.sees_sessions:
+            return None
+        sessions = self.counted_sessions()
+        shown = [(s.pk, s.version, s.course_id, s.course.version) for s in sessions]
+        chart = fragments.get_or_render(
+            fragments.key("pain-chart", self.client.pk, shown), lambda: kept(pain_chart(sessions))
+        )
+        # The sessions themselves are not kept with the chart: each point gets its own back.
+        points = [
+            {**point, "session": session}
+            for point, session in zip(chart["points"], sessions, strict=True)
+        ]
+        return {**chart, "points": points}
 
     def outcome_charts(self):
         """The ODI and pain questionnaires over the client's courses, each as a chart with
