@@ -155,6 +155,7 @@ class Therapist(threading.Thread):
     def run(self):
         browser = self.browser
         browser.sign_in(therapist_name(self.n), PASSWORD)
+        self.open_the_start_page_elsewhere()
         start = timezone.now() - datetime.timedelta(hours=20)
         for round_ in range(self.rounds):
             # The search is posted and kept in the session, then the list shows it.
@@ -166,6 +167,17 @@ class Therapist(threading.Thread):
             performed = timezone.localtime(start + datetime.timedelta(minutes=10 * round_))
             self.log_session(performed)
             self.progress.round_done()
+
+    def open_the_start_page_elsewhere(self):
+        """The start page, until a server other than the one that signed the therapist in
+        answers it (nginx takes turns, so another one does within a few requests)."""
+        signed_in_by = self.browser.results[-1].server
+        if not signed_in_by:  # straight to one server, without nginx: there is no other
+            return
+        for _ in range(8):
+            self.browser.request("/")
+            if self.browser.results[-1].server != signed_in_by:
+                return
 
     def log_session(self, performed):
         browser = self.browser
