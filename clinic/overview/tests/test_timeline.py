@@ -8,6 +8,19 @@ from django.utils import timezone
 
 from clinic.models import Client
 
+# Every kind of record the demo client's history holds (the appointment: today's, booked by
+# the demo).
+DEMO_KINDS = [
+    "referral",
+    "consent",
+    "screening",
+    "course",
+    "session",
+    "addendum",
+    "response",
+    "appointment",
+]
+
 
 @pytest.fixture
 def petrova(db, settings):
@@ -28,16 +41,7 @@ def test_the_timeline_holds_every_kind_of_record_newest_first(client, petrova, t
     entries = timeline_of(client, therapist, petrova).context["timeline"].object_list
     moments = [entry.at for entry in entries]
     assert moments == sorted(moments, reverse=True)
-    assert {entry.kind for entry in entries} == {
-        "referral",
-        "consent",
-        "screening",
-        "course",
-        "session",
-        "addendum",
-        "response",
-        "appointment",  # today's, booked by the demo
-    }
+    assert {entry.kind for entry in entries} == set(DEMO_KINDS)
     sessions = [e.record.number for e in entries if e.kind == "session"]
     assert sessions == [6, 5, 4, 3, 2, 1]
 
@@ -52,19 +56,7 @@ def test_a_session_entry_shows_its_steps_pain_and_tolerance(client, petrova, the
     assert "The client rang the next day" in page  # the addendum
 
 
-@pytest.mark.parametrize(
-    "kind",
-    [
-        "referral",
-        "consent",
-        "screening",
-        "course",
-        "session",
-        "addendum",
-        "response",
-        "appointment",
-    ],
-)
+@pytest.mark.parametrize("kind", DEMO_KINDS)
 def test_the_timeline_filters_by_kind(client, petrova, therapist, kind):
     entries = timeline_of(client, therapist, petrova, kind=kind).context["timeline"].object_list
     assert entries and {entry.kind for entry in entries} == {kind}
