@@ -115,7 +115,7 @@ def days(first, last, therapist=None):
 
 def with_eligibility(day):
     """Each appointment of `day` (a Day) that may still be treated gets its client's
-    eligibility that day as `eligibility` (six queries, see eligibility_for)."""
+    eligibility that day as `eligibility` (seven queries, see eligibility_for)."""
     treatable = [a for a in day.appointments if a.status in TREATABLE]
     verdicts = eligibility_for({a.client_id: a.client for a in treatable}.values(), day.day)
     for appointment in treatable:

@@ -313,7 +313,17 @@ class Client(Versioned):
                 violation_error_message=_("Enter a date of birth after 1 January 1900."),
             ),
         ]
-        indexes = [models.Index(fields=["date_of_birth"]), models.Index(fields=["phone"])]
+        indexes = [
+            models.Index(fields=["date_of_birth"]),
+            models.Index(fields=["phone"]),
+            # The start page's recently registered and the list's default order read a page
+            # of these, not every client sorted.
+            models.Index(fields=["-created_at"], name="client_recent"),
+            models.Index(
+                fields=["last_name", "first_name", "patronymic", "record_number"],
+                name="client_by_name",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.full_name} ({self.record_number})"

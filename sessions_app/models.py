@@ -480,6 +480,8 @@ class PlannedSession(models.Model):
                 fields=["course", "number"], name="sessions_app_plannedsession_once"
             )
         ]
+        # The start page's week of planned visits.
+        indexes = [models.Index(fields=["planned_on"], name="planned_session_day")]
 
     def __str__(self):
         return gettext("Session %(number)s on %(date)s") % {

@@ -459,9 +459,10 @@ def a_full_day(monday, therapist, clinic_admin, count):
 # The sign-in (session, user, its two kinds of permissions, its roles for the menu, the session
 # saved: 3 with its savepoint), the people who treat, the days' hours, absences and
 # appointments, the access log, the form's list of therapists: 14; the day adds its clients'
-# eligibility (5: latest evidence, screenings, their answers, referral notes, consents).
+# eligibility (6: latest evidence, screenings, their answers, the checklist, referral notes,
+# consents).
 WEEK_QUERIES = 14
-DAY_QUERIES = WEEK_QUERIES + 5
+DAY_QUERIES = WEEK_QUERIES + 6
 
 
 @pytest.mark.parametrize("count", [2, 12])

@@ -166,12 +166,12 @@ def test_the_client_list_needs_the_same_queries_whatever_the_number_of_records(
     client.force_login(reception)
     # session, user, permissions (2), count, page of clients, their conditions, the
     # therapist and condition choices of the filter form, the back-office link check, and
-    # the eligibility of the whole page: latest records, screenings, answers, referrals,
-    # consents
+    # the eligibility of the whole page: latest records, screenings, answers, the checklist,
+    # referrals, consents
     # + renewing the idle session on every request: savepoint, update, release (3)
     # + the access log's rows for the clients shown, in one insert
     search(client, status="all")
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         response = client.get(reverse("overview:client_list"))
     shown = response.context["clients"]
     assert len(shown) == min(count, 25)

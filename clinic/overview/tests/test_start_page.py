@@ -117,12 +117,12 @@ def test_a_clinic_admin_sees_the_whole_clinic_and_sessions_per_therapist_per_wee
         # (each count includes renewing the idle session: savepoint, update, release)
         # session, user, permissions (2), the role check, the most recent open courses and
         # their progress (2), the day's appointments, planned visits, how many are open,
-        # sessions logged today, eligibility of their clients and the appointments' (5), the
+        # sessions logged today, eligibility of their clients and the appointments' (6), the
         # access log of the clients shown, the questionnaires due (ended courses with a
         # follow-up, measure points: two while no plan has any); a clinic admin adds the
         # weekly counts and their therapists, recent clients and those waiting for a referral
-        ("clinic_admin", 26),
-        ("therapist", 22),
+        ("clinic_admin", 27),
+        ("therapist", 23),
         # session, user, permissions (2), the role check, recent clients, waiting clients
         ("reception", 10),
     ],
@@ -168,7 +168,7 @@ def test_the_questionnaires_due_are_listed_in_the_same_queries_however_many(
     Course.objects.filter(pk=ended.pk).update(status=Course.Status.COMPLETED)
     client.force_login(therapist)
     # 21 without questionnaires, + the sessions' days, responses and skips of the schedule
-    with django_assert_num_queries(24):
+    with django_assert_num_queries(25):
         response = client.get(reverse("overview:home"))
     due = {
         (item["course"].pk, item["due"].point.when) for item in response.context["questionnaires"]
