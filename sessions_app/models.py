@@ -386,8 +386,14 @@ class Course(Versioned):
                 name="sessions_app_course_frequency_1_30",
             ),
         ]
-        # The start page lists the open courses, most recent first.
-        indexes = [models.Index(fields=["status", "-start_date"], name="course_open_recent")]
+        # The start page lists the open courses (the clinic's, or a therapist's), most recent
+        # first.
+        indexes = [
+            models.Index(fields=["status", "-start_date"], name="course_open_recent"),
+            models.Index(
+                fields=["therapist", "status", "-start_date"], name="course_therapist_open"
+            ),
+        ]
 
     def __str__(self):
         return gettext("%(massage_type)s course from %(date)s") % {
@@ -613,7 +619,11 @@ class Session(Versioned):
                 name="sessions_app_session_void_has_reason",
             ),
         ]
-        indexes = [models.Index(fields=["performed_at"])]
+        indexes = [
+            models.Index(fields=["performed_at"]),
+            # A therapist's sessions of the day, on their start page.
+            models.Index(fields=["therapist", "performed_at"], name="session_therapist_day"),
+        ]
 
     def __str__(self):
         return gettext("Session %(number)s of %(date)s") % {

@@ -4,18 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('clinic', '0009_reminders'),
+        ("clinic", "0009_reminders"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['-created_at'], name='client_recent'),
+            model_name="client",
+            index=models.Index(fields=["-created_at"], name="client_recent"),
         ),
         migrations.AddIndex(
-            model_name='client',
-            index=models.Index(fields=['last_name', 'first_name', 'patronymic', 'record_number'], name='client_by_name'),
+            model_name="client",
+            index=models.Index(
+                fields=["last_name", "first_name", "patronymic", "record_number"],
+                name="client_by_name",
+            ),
         ),
     ]

@@ -3,6 +3,7 @@ week. Every list is bounded and read in a fixed number of queries."""
 
 import datetime
 import itertools
+from collections import defaultdict
 
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
@@ -132,7 +133,8 @@ def needing_attention(courses, verdicts):
 def questionnaires_due(courses, today, therapist=None, limit=COURSES_SHOWN):
     """The questionnaires due now on the courses shown, and on the courses completed within a
     year that still wait for a discharge or follow-up questionnaire (the `limit` whose last
-    session is the most recent), in six queries."""
+    session is the most recent), in six queries: one item per course and point, with the
+    names of the questionnaires due there."""
     ended = Course.objects.filter(status=Course.Status.COMPLETED).annotate(
         last_session=Max("sessions__performed_at", filter=Q(sessions__voided_at__isnull=True))
     )
@@ -145,15 +147,22 @@ def questionnaires_due(courses, today, therapist=None, limit=COURSES_SHOWN):
     courses = [*courses, *ended.select_related("client").order_by("-last_session")[:limit]]
     by_id = {course.pk: course for course in courses}
     language = translation.get_language()
+    # One line for the questionnaires a course has due at the same point (at baseline: the
+    # ODI, the pain scale...), not one per questionnaire.
+    due_together = defaultdict(list)
+    for course_id, schedule in schedules(courses).items():
+        for due in schedule:
+            if due.is_due(today):
+                point = due.point
+                moment = (course_id, point.when, point.session_number, point.days_after)
+                due_together[moment].append(due)
     return [
         {
             "course": by_id[course_id],
-            "due": due,
-            "name": shipped()[due.point.instrument].name(language),
+            "point": dues[0].point,
+            "names": [shipped()[due.point.instrument].name(language) for due in dues],
         }
-        for course_id, schedule in schedules(courses).items()
-        for due in schedule
-        if due.is_due(today)
+        for (course_id, *_), dues in due_together.items()
     ]
 
 

@@ -170,11 +170,27 @@ def test_the_questionnaires_due_are_listed_in_the_same_queries_however_many(
     # 21 without questionnaires, + the sessions' days, responses and skips of the schedule
     with django_assert_num_queries(25):
         response = client.get(reverse("overview:home"))
-    due = {
-        (item["course"].pk, item["due"].point.when) for item in response.context["questionnaires"]
-    }
+    due = {(item["course"].pk, item["point"].when) for item in response.context["questionnaires"]}
     assert due == {(course.pk, When.BASELINE) for course in courses} | {(ended.pk, When.FOLLOW_UP)}
     assert "Questionnaires due" in response.content.decode()
+
+
+def test_the_questionnaires_due_at_one_point_of_a_course_are_one_line(client, therapist):
+    for instrument in ("odi", "pain"):
+        MeasurePoint.objects.create(
+            template=standard_template(), instrument=instrument, when=When.BASELINE
+        )
+    course = scheduled_course(therapist, first_name="Baseline")
+    response = start_page(client, therapist)
+    [item] = response.context["questionnaires"]
+    assert (item["course"], item["point"].when) == (course, When.BASELINE)
+    assert sorted(item["names"]) == [
+        "Oswestry Disability Index (ODI)",
+        "Pain (numeric rating scale 0–10)",
+    ]
+    listed = response.content.decode().split("data-questionnaires-due>")[1].split("</ul>")[0]
+    assert listed.count("<li") == 1
+    assert "Oswestry Disability Index (ODI), Pain (numeric rating scale 0–10)" in listed
 
 
 def test_a_completed_courses_discharge_stays_listed_until_taken(client, therapist):
@@ -187,8 +203,8 @@ def test_a_completed_courses_discharge_stays_listed_until_taken(client, therapis
         other = course_for(treatable_client(first_name=f"Other{index}"), by=therapist)
         Course.objects.filter(pk=other.pk).update(status=Course.Status.COMPLETED)
     listed = start_page(client, therapist).context["questionnaires"]
-    assert [(item["course"], item["due"].point.when) for item in listed] == [
-        (ended, When.DISCHARGE)
+    assert [(item["course"], item["point"].when, item["names"]) for item in listed] == [
+        (ended, When.DISCHARGE, ["Oswestry Disability Index (ODI)"])
     ]
     take(ended, therapist, odi(10), when=When.DISCHARGE, days_ago=0)
     assert start_page(client, therapist).context["questionnaires"] == []
