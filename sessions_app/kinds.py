@@ -135,12 +135,10 @@ class SessionKind(RecordKind):
     )
 
     def load(self, client, history):
-        # Each therapist is read once, not once per session: a long history would otherwise
-        # build hundreds of copies of the same few users.
-        sessions = (
-            Session.objects.filter(course__client=client)
-            .select_related("voided_by")
-            .prefetch_related("therapist")
+        # Each therapist (and who voided what) is read once, not once per session: a long
+        # history would otherwise build hundreds of copies of the same few users.
+        sessions = Session.objects.filter(course__client=client).prefetch_related(
+            "therapist", "voided_by"
         )
         if history.user.has_perm("sessions_app.view_session"):
             # Which version of the catalogues the steps are named from, read with the sessions
