@@ -3,11 +3,13 @@
 from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
+from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from clinic.forms import therapists
+from clinic.lib import fragments
 from clinic.lib.dates import DayRangeForm
 from clinic.lib.days import day_bounds
 from clinic.models import Condition
@@ -60,8 +62,8 @@ class ClientFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.form_method = "post"
-        self.helper.form_action = "overview:client_list"
+        # The page writes the <form> and its CSRF token around the fields (drawn()).
+        self.helper.form_tag = False
         self.helper.layout = Layout(
             Row(
                 Column("q", css_class="col-md-4"),
@@ -78,6 +80,21 @@ class ClientFilterForm(forms.Form):
                 type="submit",
                 css_class="btn-outline-secondary ms-2",
             ),
+        )
+
+    def drawn(self):
+        """The fields and buttons as crispy draws them, kept in the cache (clinic.lib.fragments)
+        for the values shown, the choices offered and the language: each view of the list
+        reads the choices but draws the same search only once."""
+        choices = []
+        for name in ("therapist", "condition"):
+            field = self.fields[name]
+            # Read once, for the key and the drawing (iterated: list() would count them first).
+            field.choices = list(iter(field.choices))
+            choices.append([(str(value), str(label)) for value, label in field.choices])
+        shown = sorted((name, str(value)) for name, value in self.data.items())
+        return fragments.get_or_render(
+            fragments.key("client-filter", 0, shown, choices), lambda: render_crispy_form(self)
         )
 
     def remembered(self):

@@ -6,9 +6,11 @@ import pytest
 from django.db import connection
 from django.urls import reverse
 
+from clinic import roles
 from clinic.models import AccessLog, Client, Condition
 from clinic.tests.factories import ClientFactory, ReferralNoteFactory
 from clinic.tests.test_clients import post_new_client
+from conftest import user_with_role
 from consent.models import Kind
 from consent.tests.factories import consent
 from screening.tests.factories import screen
@@ -226,3 +228,25 @@ def test_the_search_stays_until_it_is_cleared(client, reception, clients_to_find
     assert 'value="boris"' in again.content.decode()
     cleared = search(client, clear="Clear")
     assert len(cleared.context["clients"]) == 3
+
+
+def test_the_filter_form_kept_in_the_cache_still_follows_choices_errors_and_language(
+    client, reception, therapist, clients_to_find
+):
+    """The form is drawn once for each search and kept (ClientFilterForm.drawn): what it shows
+    still changes with a new therapist to choose, a wrong value's message and the language."""
+    client.force_login(reception)
+    page = client.get(reverse("overview:client_list")).content.decode()
+    assert 'name="csrfmiddlewaretoken"' in page and f">{therapist}</option>" in page
+    newcomer = user_with_role("newcomer", roles.THERAPIST)
+    newcomer.last_name = "Zvereva"
+    newcomer.save()
+    assert f">{newcomer}</option>" in client.get(reverse("overview:client_list")).content.decode()
+    wrong = search(client, therapist="x").content.decode()
+    assert "Select a valid choice" in wrong
+    assert "Select a valid choice" in client.get(reverse("overview:client_list")).content.decode()
+    search(client, clear="Clear")
+    cleared = client.get(reverse("overview:client_list")).content.decode()
+    assert "Select a valid choice" not in cleared
+    client.post(reverse("choose_language"), {"language": "ru", "next": "/clients/"})
+    assert "Сортировка" in client.get(reverse("overview:client_list")).content.decode()
