@@ -8,8 +8,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from outcomes.models import MeasurePoint, Response, When
-from outcomes.schedule import course_schedule
+from outcomes.schedule import course_schedule, schedules
 from outcomes.tests.factories import odi, take
+from sessions_app.services import void_session
 from sessions_app.tests.factories import course_for, log, standard_template, treatable_client
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,32 @@ def test_after_session_n_falls_on_the_day_of_that_session(template, therapist):
     log(course, days_ago=4)
     log(course, days_ago=2)
     assert schedule(course)["pain", "after_session"].due_on == ago(2)
+
+
+def test_a_voided_session_does_not_count_toward_after_session_n_or_the_last(template, therapist):
+    """Sessions are numbered among those that count, in the order they were performed, for
+    each course of a page on its own."""
+    course = course_for(treatable_client(), by=therapist, start_days_ago=8, planned=3)
+    other = course_for(treatable_client(first_name="Other"), by=therapist, start_days_ago=8)
+    take(course, therapist, odi(20))
+    take(other, therapist, odi(30))
+    log(course, days_ago=7)
+    voided = log(course, days_ago=6)
+    void_session(session=voided, by=therapist, reason="Logged on the wrong client")
+    log(other, days_ago=5)
+    log(course, days_ago=4)
+    log(course, days_ago=3)
+    due = {
+        course_id: {(d.point.instrument, d.point.when): d for d in dues}
+        for course_id, dues in schedules([course, other]).items()
+    }
+    assert due[course.pk]["pain", "after_session"].due_on == ago(4)
+    assert due[course.pk]["odi", "discharge"].due_on == ago(3)
+    assert due[course.pk]["odi", "follow_up"].due_on == ago(3) + datetime.timedelta(days=30)
+    assert due[course.pk]["odi", "baseline"].closes_on == ago(7)
+    assert due[other.pk]["pain", "after_session"].due_on is None  # one session so far
+    assert due[other.pk]["odi", "baseline"].closes_on == ago(5)
+    assert due[other.pk]["odi", "discharge"].due_on is None
 
 
 def test_discharge_and_follow_up_come_after_the_last_session(template, therapist):
