@@ -141,7 +141,6 @@ def main():
     call_command(
         "seed_demo", clients=options.clients - 10, sessions=options.sessions - 100, verbosity=0
     )
-    analyse()
     table, history_size = pages()
     large = measure(table, repeat=options.repeat)
     served = throughput(table, options.seconds) if options.throughput else None
@@ -149,16 +148,6 @@ def main():
     Path(options.output).write_text(json.dumps(report, indent=2) + "\n")
     print_report(report)
     return 0 if all(target["met"] for target in report["targets"]) else 1
-
-
-def analyse():
-    """A clinic's PostgreSQL has planner statistics (autovacuum keeps them); a bulk load just
-    made has none yet, and its plans would not be the ones a clinic gets."""
-    from django.db import connection
-
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
 
 
 def pages():

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.utils import timezone
 
 from appointments.models import Appointment, Status
@@ -126,3 +127,18 @@ def test_the_demo_day_has_appointments_one_client_arrived_and_may_be_treated():
     assert today.filter(status=Status.BOOKED).exists()
     # Its session waits to be logged from it: the client may be treated today.
     assert arrived.session is None and eligibility(arrived.client).allowed
+
+
+@pytest.mark.django_db
+def test_the_demo_database_has_planner_statistics():
+    call_command("seed_demo", clients=3, sessions=12)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # -1 until the table is first analysed (PostgreSQL 14 on)
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'sessions_app_plannedsession'"
+            )
+            assert cursor.fetchone()[0] >= 0
+        else:
+            cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'sessions_app_session'")
+            assert cursor.fetchone()[0] > 0

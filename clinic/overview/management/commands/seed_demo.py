@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -283,6 +283,8 @@ class Command(BaseCommand):
                 )
             if dry_run:
                 transaction.set_rollback(True)
+        if not dry_run:
+            planner_statistics()
         verb = "Would create" if dry_run else "Created"
         self.stdout.write(
             self.style.SUCCESS(
@@ -449,3 +451,11 @@ class Command(BaseCommand):
             primary_therapist=accounts[roles.THERAPIST] if n % 2 else None,
             created_by=accounts[roles.RECEPTION],
         )
+
+
+def planner_statistics():
+    """A database just filled in bulk has no planner statistics: without them SQLite reads the
+    start page's week of visits through every open course rather than the week's few visits
+    (2.4 ms instead of a fraction at 10,000 clients), and PostgreSQL waits for autovacuum."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
