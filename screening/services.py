@@ -186,11 +186,7 @@ def eligibility_for(clients, on=None):
     latest = {pk: ids for pk, *ids in latest}
     screenings = screenings_as_judged([s for s, _, _ in latest.values() if s is not None])
     referrals = ReferralNote.objects.in_bulk([r for _, r, _ in latest.values() if r is not None])
-    consents = (
-        Consent.objects.select_related("text", "withdrawal")
-        .defer(*CONSENT_TEXTS)
-        .in_bulk([c for _, _, c in latest.values() if c is not None])
-    )
+    consents = consents_as_judged().in_bulk([c for _, _, c in latest.values() if c is not None])
     by_pk = {client.pk: client for client in clients}
     for consent in consents.values():
         consent_client.set_cached_value(consent, by_pk[consent.client_id])
@@ -236,16 +232,20 @@ def latest_evidence(client, on, massage_type=None):
         Screening.objects.filter(client=client).on_or_before(on).latest_first().with_answers()
     ).first()
     referral = client.referral_notes.on_or_before(on).latest_first().first()
-    consents = consents_with_withdrawal().filter(client=client).about_treatment()
+    consents = consents_as_judged().filter(client=client).about_treatment()
     if massage_type:
         consents = consents.filter(massage_type=massage_type)
     consent = consents.on_or_before(on).latest_first().first()
+    if consent is not None:
+        consent_client.set_cached_value(consent, client)
     versions = latest_versions_in_force(on) if settings.CLINIC_RECONSENT_ON_NEW_TEXT else {}
     return screening, referral, consent, versions
 
 
-def consents_with_withdrawal():
-    return Consent.objects.select_related("client", "text", "withdrawal")
+def consents_as_judged():
+    """Consents with what the decision reads of them: their text's version and their
+    withdrawal, but not the texts themselves (the client is the one at hand)."""
+    return Consent.objects.select_related("text", "withdrawal").defer(*CONSENT_TEXTS)
 
 
 def judge_screening(result, screening, on):
