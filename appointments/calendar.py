@@ -1,6 +1,6 @@
 """The clinic's day and week by therapist, as reception's calendar shows them: who works when,
 who is away, and the appointments in time order. Read in a fixed number of queries whatever
-the number of appointments (four, and up to six more for the clients' eligibility)."""
+the number of appointments (four, and up to seven more for the clients' eligibility)."""
 
 import datetime
 from dataclasses import dataclass, field

@@ -27,7 +27,8 @@ class ClientEligibilityAdmin(ClientAdmin):
     ]
 
     def get_changelist_instance(self, request):
-        # The whole page's eligibility in four queries; the rows carry it to the column.
+        # The whole page's eligibility in a fixed number of queries (eligibility_for); the rows
+        # carry it to the column.
         changelist = super().get_changelist_instance(request)
         verdicts = eligibility_for(changelist.result_list)
         for client in changelist.result_list:

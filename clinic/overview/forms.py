@@ -64,6 +64,7 @@ class ClientFilterForm(forms.Form):
         self.helper = FormHelper()
         # The page writes the <form> and its CSRF token around the fields (drawn()).
         self.helper.form_tag = False
+        self.helper.disable_csrf = True
         self.helper.layout = Layout(
             Row(
                 Column("q", css_class="col-md-4"),
@@ -84,8 +85,12 @@ class ClientFilterForm(forms.Form):
 
     def drawn(self):
         """The fields and buttons as crispy draws them, kept in the cache (clinic.lib.fragments)
-        for the values shown, the choices offered and the language: each view of the list
-        reads the choices but draws the same search only once."""
+        for the filters shown, the choices offered and the language: each view of the list
+        reads the choices but draws the same filters only once. A search typed in (a name, a
+        phone, a birth date) is drawn afresh and never kept: it belongs to the sign-in's
+        session, not to a cache shared by every server for a week."""
+        if self.data.get("q"):
+            return render_crispy_form(self)
         choices = []
         for name in ("therapist", "condition"):
             field = self.fields[name]

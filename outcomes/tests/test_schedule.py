@@ -88,6 +88,15 @@ def test_a_voided_session_does_not_count_toward_after_session_n_or_the_last(temp
     assert due[other.pk]["pain", "after_session"].due_on is None  # one session so far
     assert due[other.pk]["odi", "baseline"].closes_on == ago(5)
     assert due[other.pk]["odi", "discharge"].due_on is None
+    # Voiding the last session: the course has two that count of three planned, and neither
+    # its discharge nor its follow-up is due any more.
+    void_session(
+        session=course.sessions.get(number=4), by=therapist, reason="Logged twice by mistake"
+    )
+    [dues] = schedules([course]).values()
+    due = {(d.point.instrument, d.point.when): d for d in dues}
+    assert due["odi", "discharge"].due_on is None and due["odi", "follow_up"].due_on is None
+    assert due["pain", "after_session"].due_on == ago(4)
 
 
 def test_discharge_and_follow_up_come_after_the_last_session(template, therapist):

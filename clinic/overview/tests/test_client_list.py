@@ -250,3 +250,21 @@ def test_the_filter_form_kept_in_the_cache_still_follows_choices_errors_and_lang
     assert "Select a valid choice" not in cleared
     client.post(reverse("choose_language"), {"language": "ru", "next": "/clients/"})
     assert "Сортировка" in client.get(reverse("overview:client_list")).content.decode()
+
+
+def test_a_typed_search_is_never_kept_in_the_shared_cache(
+    client, reception, clients_to_find, monkeypatch
+):
+    from clinic.lib import fragments
+
+    kept = []
+    real = fragments.set_many
+    monkeypatch.setattr(
+        fragments, "set_many", lambda entries: kept.append(entries) or real(entries)
+    )
+    client.force_login(reception)
+    page = search(client, q="Sokolova 1980").content.decode()
+    assert 'value="Sokolova 1980"' in page  # shown again in the form, drawn afresh
+    assert not any("Sokolova 1980" in html for entries in kept for html in entries.values())
+    search(client, clear="Clear")
+    assert kept  # the filters without a typed search are kept

@@ -134,11 +134,9 @@ def test_the_demo_database_has_planner_statistics():
     call_command("seed_demo", clients=3, sessions=12)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # -1 until the table is first analysed (PostgreSQL 14 on)
-            cursor.execute(
-                "SELECT reltuples FROM pg_class WHERE relname = 'sessions_app_plannedsession'"
-            )
-            assert cursor.fetchone()[0] >= 0
+            # Only ANALYZE writes a column's statistics (autovacuum's vacuum does not).
+            cursor.execute("SELECT count(*) FROM pg_stats WHERE tablename = 'sessions_app_session'")
+            assert cursor.fetchone()[0] > 0
         else:
             cursor.execute("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'sessions_app_session'")
             assert cursor.fetchone()[0] > 0
